@@ -1,0 +1,201 @@
+package co.api.internal;
+
+import co.api.Transport;
+import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
+import co.api.spi.TransportProvider;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Finds scheduler and transport providers as SLF4J does: an explicit system property first, then
+ * {@link ServiceLoader}, then a clear error.
+ */
+public final class Providers {
+
+    private static final System.Logger LOG = System.getLogger("co");
+
+    /** The system property that names the scheduler provider. */
+    public static final String SCHEDULER_PROPERTY = "co.scheduler";
+    /** The system property that sets the number of schedulers (co's {@code sched_num} flag). */
+    public static final String SCHED_NUM_PROPERTY = "co.sched_num";
+    /** The system property that names the default transport. */
+    public static final String TRANSPORT_PROPERTY = "co.transport";
+
+    private Providers() {
+    }
+
+    /**
+     * Loads every provider of {@code service} visible to the context class loader and to co.api's
+     * own loader, once per name.
+     *
+     * @param service the service interface
+     * @param name how to name a provider
+     * @param <S> the service type
+     * @return the providers, in discovery order
+     */
+    static <S> List<S> load(Class<S> service, java.util.function.Function<S, String> name) {
+        Map<String, S> found = new LinkedHashMap<>();
+        List<ClassLoader> loaders = new ArrayList<>();
+        ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+        if (tccl != null) {
+            loaders.add(tccl);
+        }
+        ClassLoader own = Providers.class.getClassLoader();
+        if (own != null && own != tccl) {
+            loaders.add(own);
+        }
+        if (loaders.isEmpty()) {
+            loaders.add(ClassLoader.getSystemClassLoader());
+        }
+        for (ClassLoader loader : loaders) {
+            var it = ServiceLoader.load(service, loader).iterator();
+            while (true) {
+                S s;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    s = it.next();
+                } catch (ServiceConfigurationError e) {
+                    LOG.log(Level.WARNING, "co: skipping a broken " + service.getSimpleName() + ": " + e.getMessage());
+                    continue;
+                }
+                found.putIfAbsent(name.apply(s), s);
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /**
+     * Returns every scheduler provider found.
+     *
+     * @return the providers
+     */
+    public static List<SchedulerProvider> schedulerProviders() {
+        return load(SchedulerProvider.class, SchedulerProvider::name);
+    }
+
+    /**
+     * Creates the process-wide runtime: the provider named by {@value #SCHEDULER_PROPERTY}, else the
+     * available one with the highest priority. A named provider that is unavailable is reported once
+     * and the best available one is used instead.
+     *
+     * @return a started runtime
+     * @throws IllegalStateException if no provider is available
+     */
+    public static CoRuntime createRuntime() {
+        List<SchedulerProvider> all = schedulerProviders();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("co: no scheduler provider found; put module co.scheduler "
+                    + "(or another provider of co.api.spi.SchedulerProvider) on the class or module path");
+        }
+        int n = schedulerCount();
+        String wanted = System.getProperty(SCHEDULER_PROPERTY);
+        if (wanted != null && !wanted.isBlank()) {
+            SchedulerProvider named = null;
+            for (SchedulerProvider p : all) {
+                if (p.name().equals(wanted.trim())) {
+                    named = p;
+                }
+            }
+            if (named == null) {
+                throw new IllegalStateException("co: no scheduler provider named '" + wanted + "' (found: "
+                        + all.stream().map(SchedulerProvider::name).toList() + ")");
+            }
+            if (named.isAvailable()) {
+                return named.create(n);
+            }
+            LOG.log(Level.WARNING, "co: scheduler '" + wanted + "' is unavailable, using the best available one: "
+                    + named.unavailabilityCause());
+        }
+        List<SchedulerProvider> usable = new ArrayList<>();
+        for (SchedulerProvider p : all) {
+            if (p.isAvailable()) {
+                usable.add(p);
+            }
+        }
+        if (usable.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("co: no scheduler provider is available");
+            all.forEach(p -> {
+                if (p.unavailabilityCause() != null) {
+                    e.addSuppressed(p.unavailabilityCause());
+                }
+            });
+            throw e;
+        }
+        usable.sort(Comparator.comparingInt(SchedulerProvider::priority).reversed());
+        return usable.get(0).create(n);
+    }
+
+    /**
+     * The number of schedulers: {@value #SCHED_NUM_PROPERTY}, else the number of processors.
+     *
+     * @return at least 1
+     */
+    public static int schedulerCount() {
+        String s = System.getProperty(SCHED_NUM_PROPERTY);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (s == null || s.isBlank()) {
+            return cpus;
+        }
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        LOG.log(Level.WARNING, "co: ignoring " + SCHED_NUM_PROPERTY + "=" + s + " (want a whole number >= 1)");
+        return cpus;
+    }
+
+    /**
+     * Finds a transport by name, or the default one for a null name.
+     *
+     * @param name the name, or null for the default
+     * @return the transport
+     * @throws IllegalArgumentException if no available transport has that name
+     * @throws IllegalStateException if there is no transport at all
+     */
+    public static Transport transport(String name) {
+        List<TransportProvider> all = load(TransportProvider.class, TransportProvider::name);
+        if (name == null) {
+            String prop = System.getProperty(TRANSPORT_PROPERTY);
+            if (prop != null && !prop.isBlank()) {
+                name = prop.trim();
+            }
+        }
+        if (name != null) {
+            for (TransportProvider p : all) {
+                if (p.name().equals(name)) {
+                    if (!p.isAvailable()) {
+                        throw new IllegalArgumentException("co: transport '" + name + "' is unavailable: "
+                                + p.unavailabilityCause(), p.unavailabilityCause());
+                    }
+                    return p.transport();
+                }
+            }
+            throw new IllegalArgumentException("co: no such transport '" + name + "' (found: "
+                    + all.stream().map(TransportProvider::name).toList() + ")");
+        }
+        TransportProvider best = null;
+        for (TransportProvider p : all) {
+            if (p.isAvailable() && (best == null || p.priority() > best.priority())) {
+                best = p;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("co: no transport available; put module co.net.nio "
+                    + "(or another provider of co.api.spi.TransportProvider) on the class or module path");
+        }
+        return best.transport();
+    }
+}

@@ -1,0 +1,163 @@
+package co.api.spi;
+
+import co.api.Errno;
+import co.api.Scheduler;
+
+/**
+ * The state co keeps for each coroutine and each plain thread that uses it: which runtime and
+ * scheduler it belongs to, its coroutine id, and the last error and timeout flag that
+ * {@link co.api.Co#error()} and {@link co.api.Co#timeout()} report.
+ *
+ * <p>A scheduler provider creates one context per coroutine and {@linkplain #enter installs} it as
+ * the first thing the coroutine does. A plain thread gets a context lazily, with no runtime, no
+ * scheduler and id {@code -1}.
+ *
+ * <p>Thread safety: a context belongs to one thread; only that thread may read or change its error
+ * state. The identity fields are final.
+ */
+public final class CoContext {
+
+    private static final ThreadLocal<CoContext> CURRENT = ThreadLocal.withInitial(CoContext::new);
+
+    private final CoRuntime runtime;
+    private final Scheduler scheduler;
+    private final long id;
+    private int error;
+    private boolean timeout;
+    private String detail;
+
+    private CoContext() {
+        this(null, null, -1);
+    }
+
+    /**
+     * Creates the context of a coroutine.
+     *
+     * @param runtime the runtime that runs it, or null for a plain thread
+     * @param scheduler the scheduler it belongs to, or null for a plain thread
+     * @param id its coroutine id ({@code k * schedulerNum + schedulerId}), or -1 for a plain thread
+     */
+    public CoContext(CoRuntime runtime, Scheduler scheduler, long id) {
+        this.runtime = runtime;
+        this.scheduler = scheduler;
+        this.id = id;
+    }
+
+    /**
+     * Returns the calling thread's context, creating a plain-thread context if it has none.
+     *
+     * @return the context, never null
+     */
+    public static CoContext current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Installs {@code context} as the calling thread's context. A scheduler provider calls this at
+     * the start of each coroutine it runs, on the coroutine's own thread.
+     *
+     * @param context the coroutine's context
+     */
+    public static void enter(CoContext context) {
+        CURRENT.set(context);
+    }
+
+    /**
+     * Returns the runtime this coroutine belongs to.
+     *
+     * @return the runtime, or null on a plain thread
+     */
+    public CoRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * Returns the scheduler this coroutine belongs to.
+     *
+     * @return the scheduler, or null on a plain thread
+     */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Returns the coroutine id.
+     *
+     * @return the id, or -1 on a plain thread
+     */
+    public long id() {
+        return id;
+    }
+
+    /**
+     * Tells whether this context belongs to a coroutine.
+     *
+     * @return true for a coroutine, false for a plain thread
+     */
+    public boolean isCoroutine() {
+        return scheduler != null;
+    }
+
+    /**
+     * Returns the last error code set on this thread.
+     *
+     * @return an {@link Errno} value; 0 if none
+     */
+    public int error() {
+        return error;
+    }
+
+    /**
+     * Returns the detail message of the last error, if the code that set it gave one.
+     *
+     * @return the detail, or null
+     */
+    public String detail() {
+        return detail;
+    }
+
+    /**
+     * Returns whether the last I/O wait on this thread timed out.
+     *
+     * @return true if it timed out
+     */
+    public boolean timeout() {
+        return timeout;
+    }
+
+    /**
+     * Sets the last error with no detail message; {@link Errno#ETIMEDOUT} also sets the timeout
+     * flag, any other code clears it.
+     *
+     * @param err the error code
+     */
+    public void setError(int err) {
+        setError(err, null);
+    }
+
+    /**
+     * Sets the last error and a detail message (for example an {@code SSLException}'s text),
+     * returned by {@link co.api.Co#strerror()} after the code's standard text.
+     *
+     * @param err the error code
+     * @param detail the detail, or null
+     */
+    public void setError(int err, String detail) {
+        this.error = err;
+        this.detail = detail;
+        this.timeout = err == Errno.ETIMEDOUT;
+    }
+
+    /**
+     * Records that an I/O wait timed out: the error becomes {@link Errno#ETIMEDOUT} and
+     * {@link #timeout()} true.
+     */
+    public void setTimedOut() {
+        setError(Errno.ETIMEDOUT, null);
+    }
+
+    /** Clears the timeout flag at the start of an I/O operation; the error code is kept. */
+    public void clearTimeout() {
+        this.timeout = false;
+    }
+}

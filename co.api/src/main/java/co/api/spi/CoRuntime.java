@@ -1,0 +1,75 @@
+package co.api.spi;
+
+import co.api.Scheduler;
+import java.util.List;
+
+/**
+ * A running set of schedulers made by a {@link SchedulerProvider}: what {@link co.api.Co} delegates
+ * to. One is created lazily for the process; providers may create more (tests do).
+ *
+ * <p>Thread safety: every method may be called from any thread unless it says otherwise.
+ */
+public interface CoRuntime {
+
+    /**
+     * Returns the name of the provider that made this runtime ({@code "affine"}, {@code "virtual"},
+     * ...).
+     *
+     * @return the provider name
+     */
+    String name();
+
+    /**
+     * Returns the schedulers, indexed by id.
+     *
+     * @return an unmodifiable list of {@code schedulerNum} schedulers
+     */
+    List<Scheduler> schedulers();
+
+    /**
+     * Returns the scheduler the next {@link #go} will use (co's {@code next_scheduler()}).
+     *
+     * @return a scheduler
+     */
+    Scheduler nextScheduler();
+
+    /**
+     * Starts a coroutine on {@link #nextScheduler()}. Does not block.
+     *
+     * @param task the coroutine body
+     * @throws IllegalStateException if the runtime is stopped
+     */
+    default void go(Runnable task) {
+        nextScheduler().go(task);
+    }
+
+    /**
+     * Suspends the calling coroutine for at least {@code ms} milliseconds; {@code ms <= 0} yields.
+     * Must be called on a coroutine of this runtime.
+     *
+     * @param ms the time to sleep in milliseconds
+     */
+    void sleep(long ms);
+
+    /**
+     * Returns the poller that the calling thread must use to wait for channel readiness: its
+     * scheduler's own poller in a coroutine, a shared one elsewhere.
+     *
+     * @return the poller for the calling thread
+     */
+    Poller poller();
+
+    /**
+     * Stops the schedulers. Coroutines that are parked at that moment are abandoned: they never
+     * resume. Does not block on a coroutine; from a plain thread it waits (bounded) for the
+     * scheduling threads to end. Calling it again has no effect.
+     */
+    void stop();
+
+    /**
+     * Tells whether {@link #stop()} has been called.
+     *
+     * @return true once stopped
+     */
+    boolean isStopped();
+}

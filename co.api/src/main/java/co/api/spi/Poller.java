@@ -1,0 +1,40 @@
+package co.api.spi;
+
+import java.nio.channels.SelectableChannel;
+
+/**
+ * Waits for readiness of non-blocking channels on behalf of the calling thread: the one primitive
+ * beneath {@link co.api.IoEvent} and every transport.
+ *
+ * <p>A scheduler's own poller registers the channel on that scheduling thread's selector, so
+ * readiness, timers and resumption happen on one thread with no hand-off. Thread rules: a poller
+ * obtained from {@link CoRuntime#poller()} must be used only by the thread that obtained it.
+ */
+public interface Poller {
+
+    /**
+     * Parks the calling thread until {@code channel} may be ready for {@code ops}, until
+     * {@code timeoutMs} elapse, or until the thread is unparked by
+     * {@link java.util.concurrent.locks.LockSupport#unpark} (used to wake a waiter whose channel
+     * another thread closed). A {@code true} return is a hint, not a promise: the caller retries its
+     * non-blocking operation and waits again if it would still block.
+     *
+     * @param channel a channel in non-blocking mode
+     * @param ops one of {@link java.nio.channels.SelectionKey#OP_READ}, {@code OP_WRITE},
+     *     {@code OP_ACCEPT}, {@code OP_CONNECT}
+     * @param timeoutMs the longest wait in milliseconds; negative waits forever
+     * @return false if the wait timed out (the calling thread's {@link CoContext} then has
+     *     {@code ETIMEDOUT} and the timeout flag), true otherwise
+     * @throws java.nio.channels.IllegalBlockingModeException if the channel is in blocking mode
+     */
+    boolean await(SelectableChannel channel, int ops, long timeoutMs);
+
+    /**
+     * Says that the caller no longer waits for {@code ops} on {@code channel} (co's
+     * {@code ~IoEvent}). The poller may drop the interest lazily. Never blocks.
+     *
+     * @param channel the channel
+     * @param ops the operations given to {@link #await}
+     */
+    void release(SelectableChannel channel, int ops);
+}
