@@ -20,6 +20,15 @@ public interface CoRuntime {
     String name();
 
     /**
+     * Tells whether each scheduler is one thread that runs its coroutines one at a time, so that
+     * state kept per scheduler needs no lock when only its own coroutines touch it (true for
+     * {@code affine}; false for {@code virtual}, whose schedulers are only logical).
+     *
+     * @return true if coroutines of one scheduler never run in parallel
+     */
+    boolean affine();
+
+    /**
      * Returns the schedulers, indexed by id.
      *
      * @return an unmodifiable list of {@code schedulerNum} schedulers
