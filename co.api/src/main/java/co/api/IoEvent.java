@@ -86,7 +86,8 @@ public final class IoEvent implements AutoCloseable {
      * @param ms the longest wait in milliseconds, -1 for ever
      * @return true when the channel may be ready (or the wait was woken because another thread
      *     closed the socket that owns it); false on timeout, with {@link Co#timeout()} true and
-     *     {@link Co#error()} {@link Errno#ETIMEDOUT}
+     *     {@link Co#error()} {@link Errno#ETIMEDOUT}, or if the thread is interrupted
+     *     ({@link Errno#EINTR}, interrupt status kept)
      * @throws java.nio.channels.IllegalBlockingModeException if the channel is in blocking mode
      */
     public boolean await(int ms) {

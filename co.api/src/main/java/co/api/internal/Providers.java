@@ -98,8 +98,8 @@ public final class Providers {
         }
         int n = schedulerCount();
         String wanted = System.getProperty(SCHEDULER_PROPERTY);
+        SchedulerProvider named = null;
         if (wanted != null && !wanted.isBlank()) {
-            SchedulerProvider named = null;
             for (SchedulerProvider p : all) {
                 if (p.name().equals(wanted.trim())) {
                     named = p;
@@ -112,8 +112,6 @@ public final class Providers {
             if (named.isAvailable()) {
                 return named.create(n);
             }
-            LOG.log(Level.WARNING, "co: scheduler '" + wanted + "' is unavailable, using the best available one: "
-                    + named.unavailabilityCause());
         }
         List<SchedulerProvider> usable = new ArrayList<>();
         for (SchedulerProvider p : all) {
@@ -131,7 +129,15 @@ public final class Providers {
             throw e;
         }
         usable.sort(Comparator.comparingInt(SchedulerProvider::priority).reversed());
-        return usable.get(0).create(n);
+        SchedulerProvider chosen = usable.get(0);
+        for (SchedulerProvider p : all) {
+            if (!p.isAvailable() && (p == named || p.priority() > chosen.priority())) {
+                Throwable why = p.unavailabilityCause();
+                LOG.log(Level.WARNING, "co: scheduler '" + p.name() + "' is unavailable, running on '" + chosen.name()
+                        + "' instead: " + (why == null ? "no reason given" : why.getMessage()));
+            }
+        }
+        return chosen.create(n);
     }
 
     /**

@@ -24,7 +24,8 @@ public interface Poller {
      *     {@code OP_ACCEPT}, {@code OP_CONNECT}
      * @param timeoutMs the longest wait in milliseconds; negative waits forever
      * @return false if the wait timed out (the calling thread's {@link CoContext} then has
-     *     {@code ETIMEDOUT} and the timeout flag), true otherwise
+     *     {@code ETIMEDOUT} and the timeout flag) or the thread is interrupted ({@code EINTR}; the
+     *     interrupt status stays set), true otherwise
      * @throws java.nio.channels.IllegalBlockingModeException if the channel is in blocking mode
      */
     boolean await(SelectableChannel channel, int ops, long timeoutMs);
