@@ -208,11 +208,12 @@ public final class Co {
     }
 
     /**
-     * Stops all scheduling threads of the process-wide runtime (co's {@code stop()}). Coroutines
-     * parked at that moment are abandoned (they never resume, their {@code finally} blocks do not
-     * run); later {@link #go} calls throw {@link IllegalStateException}. From a plain thread it waits
-     * a bounded time for the scheduling threads to end; from a coroutine it returns at once. Calling
-     * it again does nothing.
+     * Stops all scheduling threads of the process-wide runtime (co's {@code stop()}); later
+     * {@link #go} calls throw {@link IllegalStateException}. On the {@code affine} scheduler,
+     * coroutines that exist at that moment are abandoned: they never resume and their
+     * {@code finally} blocks do not run, as in C++ co. On {@code virtual}, they run to their end.
+     * From a plain thread it waits at most 5 s for the scheduling threads to end; from a coroutine
+     * it returns at once. Calling it again does nothing.
      */
     public static void stop() {
         CoRuntime r;

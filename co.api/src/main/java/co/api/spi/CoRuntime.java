@@ -69,9 +69,11 @@ public interface CoRuntime {
     Poller poller();
 
     /**
-     * Stops the schedulers. Coroutines that are parked at that moment are abandoned: they never
-     * resume. Does not block on a coroutine; from a plain thread it waits (bounded) for the
-     * scheduling threads to end. Calling it again has no effect.
+     * Stops the runtime: later {@code go} calls throw {@link IllegalStateException}. What happens to
+     * coroutines that exist at that moment is the provider's to say: {@code affine} ends its
+     * scheduling threads and abandons them (they never resume); {@code virtual} lets them run to
+     * their end. Never waits on a coroutine; from a plain thread it may wait, bounded, for scheduling
+     * threads to end. Calling it again has no effect.
      */
     void stop();
 

@@ -1,0 +1,46 @@
+package co.scheduler.internal;
+
+import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
+
+/**
+ * Provider {@value #NAME}: coroutines are virtual threads carried by co's own scheduling threads.
+ * Available when {@code java.lang} is opened to this module.
+ */
+public final class AffineProvider implements SchedulerProvider {
+
+    /** The provider's name. */
+    public static final String NAME = "affine";
+
+    /** Creates the provider; does no work. */
+    public AffineProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return CarrierThreads.available();
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return CarrierThreads.cause();
+    }
+
+    @Override
+    public CoRuntime create(int schedulers) {
+        if (!isAvailable()) {
+            throw new IllegalStateException(unavailabilityCause().getMessage(), unavailabilityCause());
+        }
+        return new AffineRuntime(schedulers);
+    }
+}

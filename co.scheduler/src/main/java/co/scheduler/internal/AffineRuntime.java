@@ -1,0 +1,132 @@
+package co.scheduler.internal;
+
+import co.api.Scheduler;
+import co.api.spi.CoContext;
+import co.api.spi.CoRuntime;
+import co.api.spi.Poller;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The affine runtime: N {@link AffineScheduler}s, coroutines spread over them round-robin, and a
+ * coroutine never leaves the scheduler it started on. Thread-safe.
+ */
+final class AffineRuntime implements CoRuntime {
+
+    private static final long STOP_JOIN_MILLIS = 5_000;
+    private static final AtomicInteger CREATED = new AtomicInteger();
+
+    private final AffineScheduler[] schedulers;
+    private final List<Scheduler> view;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile boolean stopped;
+
+    AffineRuntime(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("co: need at least one scheduler: " + n);
+        }
+        schedulers = new AffineScheduler[n];
+        // The first runtime's threads are co-scheduler-0..N-1; later ones (tests make several)
+        // get a number so that thread dumps tell them apart.
+        int k = CREATED.incrementAndGet();
+        String prefix = k == 1 ? "co-scheduler-" : "co" + k + "-scheduler-";
+        for (int i = 0; i < n; i++) {
+            schedulers[i] = new AffineScheduler(this, i, n, prefix + i);
+        }
+        view = List.of(schedulers);
+        for (AffineScheduler s : schedulers) {
+            s.start();
+        }
+    }
+
+    @Override
+    public String name() {
+        return AffineProvider.NAME;
+    }
+
+    @Override
+    public boolean affine() {
+        return true;
+    }
+
+    @Override
+    public List<Scheduler> schedulers() {
+        return view;
+    }
+
+    @Override
+    public Scheduler nextScheduler() {
+        int n = schedulers.length;
+        return n == 1 ? schedulers[0] : schedulers[(next.getAndIncrement() & Integer.MAX_VALUE) % n];
+    }
+
+    /** The calling coroutine's scheduler if it is one of this runtime's coroutines, else null. */
+    private AffineScheduler own() {
+        if (!Thread.currentThread().isVirtual()) {
+            return null;
+        }
+        CoContext ctx = CoContext.current();
+        return ctx.runtime() == this ? (AffineScheduler) ctx.scheduler() : null;
+    }
+
+    @Override
+    public void sleep(long ms) {
+        AffineScheduler s = own();
+        if (s == null) {
+            throw new IllegalStateException("co: sleep on an affine runtime must be called in one of its coroutines");
+        }
+        if (ms <= 0) {
+            Thread.yield();
+            return;
+        }
+        s.sleep(ms);
+    }
+
+    @Override
+    public Poller poller() {
+        AffineScheduler s = own();
+        return s != null ? s : SharedPoller.instance();
+    }
+
+    @Override
+    public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (AffineScheduler s : schedulers) {
+            s.stop();
+        }
+        if (own() != null || isSchedulingThread()) {
+            return; // cannot wait for our own thread
+        }
+        long deadline = System.nanoTime() + STOP_JOIN_MILLIS * 1_000_000L;
+        for (AffineScheduler s : schedulers) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                break;
+            }
+            try {
+                s.thread().join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean isSchedulingThread() {
+        Thread t = Thread.currentThread();
+        for (AffineScheduler s : schedulers) {
+            if (s.thread() == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isStopped() {
+        return stopped;
+    }
+}

@@ -1,0 +1,392 @@
+package co.scheduler.internal;
+
+import co.api.Scheduler;
+import co.api.spi.CoContext;
+import co.api.spi.Poller;
+import co.api.spi.UncaughtExceptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One scheduling thread of the affine runtime: it is the carrier of all its coroutines (virtual
+ * threads whose scheduler is this {@link Executor}), and it owns a run queue, a timer heap and a
+ * selector. Its loop drains the run queue, fires due timers, and polls the selector; readiness,
+ * timers and resumption therefore happen on one thread with no hand-off.
+ *
+ * <p>Thread rules: {@link #execute} and {@link #go} may be called from any thread. The timer heap,
+ * the local queue, the selector keys' attachments and every {@link Waiter} are touched only on the
+ * scheduling thread: by the loop itself or by one of its coroutines, which run on the same OS
+ * thread one at a time (a coroutine's continuation is mounted and unmounted by this loop, so its
+ * writes are sequenced with the loop's own).
+ */
+final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
+
+    private static final System.Logger LOG = System.getLogger("co");
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(AffineScheduler.class, "sleeping", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How many remote submissions one loop turn runs before it looks at timers and I/O again. */
+    private static final int REMOTE_BUDGET = 1024;
+
+    private static final int WAITING = 0;
+    private static final int READY = 1;
+    private static final int TIMED_OUT = 2;
+    private static final int WOKEN = 3;
+
+    private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+
+    private final AffineRuntime runtime;
+    private final int id;
+    private final int count;
+    private final Thread thread;
+    private final Selector selector;
+    private final ThreadFactory coroutines;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
+    private final MpscQueue<Runnable> remote = new MpscQueue<>();
+    private final TimerHeap timers = new TimerHeap();
+
+    /**
+     * 1 while the loop is about to block in select, 0 otherwise. A submitter from another thread
+     * that flips it 1 -> 0 owns the duty to call {@code selector.wakeup()}; see {@link #execute}.
+     */
+    @SuppressWarnings("unused") // accessed through SLEEPING
+    private volatile int sleeping;
+    private volatile boolean stopping;
+
+    AffineScheduler(AffineRuntime runtime, int id, int count, String threadName) {
+        this.runtime = runtime;
+        this.id = id;
+        this.count = count;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("co: cannot open a selector for scheduler " + id, e);
+        }
+        this.coroutines = CarrierThreads.factory(this);
+        this.thread = new Thread(this, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public void go(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (runtime.isStopped()) {
+            throw new IllegalStateException("co: the runtime has been stopped");
+        }
+        long coroutineId = sequence.getAndIncrement() * count + id;
+        coroutines.newThread(new Coroutine(new CoContext(runtime, this, coroutineId), task)).start();
+    }
+
+    /** True when the caller runs on this scheduling thread, directly or as one of its coroutines. */
+    private boolean onThisThread() {
+        Thread t = Thread.currentThread();
+        // The JDK switches to the carrier before it submits an unpark made by a virtual thread, so
+        // the common case is the first test; a coroutine starting another lands in the second.
+        return t == thread || (t.isVirtual() && CoContext.current().scheduler() == this);
+    }
+
+    /**
+     * Queues a runnable (a coroutine's continuation, or an internal task) to run on this thread.
+     * Any thread; never blocks. After {@link #stop} the runnable is dropped.
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (stopping) {
+            return;
+        }
+        if (onThisThread()) {
+            local.addLast(task);
+            return;
+        }
+        remote.offer(task);
+        // Dekker-style hand-shake with the loop: the offer above happens before this volatile read,
+        // and the loop's volatile write of sleeping=1 happens before its re-check of the queue, so
+        // either the loop sees the task or we see sleeping == 1 and wake it.
+        if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+            selector.wakeup();
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    @Override
+    public void run() {
+        CoContext.enter(new CoContext(runtime, this, -1));
+        try {
+            while (!stopping) {
+                turn();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "co: scheduler " + id + " failed", t);
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing more to do with it
+            }
+        }
+    }
+
+    private void turn() throws IOException {
+        // Only what is queued now: a coroutine that yields goes behind timers and I/O.
+        for (int n = local.size(); n > 0; n--) {
+            runTask(local.pollFirst());
+        }
+        for (int n = 0; n < REMOTE_BUDGET; n++) {
+            Runnable r = remote.poll();
+            if (r == null) {
+                break;
+            }
+            runTask(r);
+        }
+        timers.fireDue(System.nanoTime());
+        if (!local.isEmpty() || !remote.isEmpty()) {
+            if (!selector.keys().isEmpty()) {
+                selector.selectNow(this::onReady);
+            }
+            return;
+        }
+        long waitMs = timers.millisUntilNext(System.nanoTime());
+        if (waitMs == 0) {
+            return;
+        }
+        SLEEPING.setVolatile(this, 1);
+        try {
+            if (remote.isEmpty() && !stopping) {
+                selector.select(this::onReady, waitMs < 0 ? 0 : waitMs);
+            }
+        } catch (ClosedSelectorException e) {
+            stopping = true;
+        } finally {
+            SLEEPING.setVolatile(this, 0);
+        }
+    }
+
+    private static void runTask(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            // A continuation never throws here; an internal task might. The thread goes on.
+            UncaughtExceptions.report(Thread.currentThread(), -1, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ timers and sleep
+
+    /** A coroutine sleeping until its deadline. */
+    private static final class Sleeper extends Timer {
+        final Thread thread;
+        boolean fired;
+
+        Sleeper(Thread thread, long deadline) {
+            this.thread = thread;
+            this.deadline = deadline;
+        }
+
+        @Override
+        void fire() {
+            fired = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Sleeps the calling coroutine of this scheduler on this scheduler's timer heap. */
+    void sleep(long ms) {
+        Sleeper s = new Sleeper(Thread.currentThread(), System.nanoTime() + ms * 1_000_000L);
+        timers.add(s);
+        while (!s.fired) {
+            LockSupport.park(this);
+            if (Thread.currentThread().isInterrupted()) {
+                timers.remove(s);
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ I/O readiness
+
+    /** A coroutine waiting for readiness; it is also its own timeout timer. */
+    private static final class Waiter extends Timer {
+        final Thread thread;
+        int state = WAITING;
+        Waiter next;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        void fire() {
+            if (state == WAITING) {
+                state = TIMED_OUT;
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    /** The attachment of each selection key on this selector: who waits for which side. */
+    private static final class Interest {
+        Waiter readers;
+        Waiter writers;
+    }
+
+    @Override
+    public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
+        CoContext ctx = CoContext.current();
+        SelectionKey key;
+        try {
+            key = channel.keyFor(selector);
+            if (key == null) {
+                key = channel.register(selector, ops, new Interest());
+            } else if ((key.interestOps() & ops) != ops) {
+                key.interestOps(key.interestOps() | ops);
+            }
+        } catch (ClosedChannelException | CancelledKeyException e) {
+            // Closed under us: the caller's retry reports it.
+            return true;
+        }
+        Interest interest = (Interest) key.attachment();
+        boolean readSide = (ops & READ_OPS) != 0;
+        Waiter w = new Waiter(Thread.currentThread());
+        if (readSide) {
+            w.next = interest.readers;
+            interest.readers = w;
+        } else {
+            w.next = interest.writers;
+            interest.writers = w;
+        }
+        if (timeoutMs >= 0) {
+            w.deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+            timers.add(w);
+        }
+        LockSupport.park(this);
+        int state = w.state;
+        if (state == WAITING) {
+            // Unparked by someone else (a closing socket) or a stray permit: let the caller retry.
+            w.state = WOKEN;
+            unlink(interest, w, readSide);
+        } else if (state == TIMED_OUT) {
+            unlink(interest, w, readSide);
+        }
+        if (w.index >= 0) {
+            timers.remove(w);
+        }
+        if (state == TIMED_OUT) {
+            ctx.setTimedOut();
+            return false;
+        }
+        if (state == WAITING && Thread.currentThread().isInterrupted()) {
+            ctx.setError(co.api.Errno.EINTR);
+            return false;
+        }
+        return true;
+    }
+
+    private static void unlink(Interest in, Waiter w, boolean readSide) {
+        Waiter prev = null;
+        for (Waiter x = readSide ? in.readers : in.writers; x != null; prev = x, x = x.next) {
+            if (x == w) {
+                if (prev == null) {
+                    if (readSide) {
+                        in.readers = x.next;
+                    } else {
+                        in.writers = x.next;
+                    }
+                } else {
+                    prev.next = x.next;
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void release(SelectableChannel channel, int ops) {
+        // Interest is kept until a readiness event finds nobody waiting (see onReady): a coroutine
+        // that waits again soon, as a connection loop does, then costs no epoll_ctl.
+    }
+
+    private void onReady(SelectionKey key) {
+        Interest in = (Interest) key.attachment();
+        int ready;
+        try {
+            ready = key.readyOps();
+        } catch (CancelledKeyException e) {
+            ready = READ_OPS | WRITE_OPS;
+        }
+        int drop = 0;
+        if ((ready & READ_OPS) != 0) {
+            if (in.readers == null) {
+                drop |= READ_OPS;
+            } else {
+                wakeAll(in.readers);
+                in.readers = null;
+            }
+        }
+        if ((ready & WRITE_OPS) != 0) {
+            if (in.writers == null) {
+                drop |= WRITE_OPS;
+            } else {
+                wakeAll(in.writers);
+                in.writers = null;
+            }
+        }
+        if (drop != 0) {
+            try {
+                key.interestOps(key.interestOps() & ~drop);
+            } catch (CancelledKeyException ignored) {
+                // the channel was closed; the key goes away with it
+            }
+        }
+    }
+
+    private static void wakeAll(Waiter w) {
+        for (; w != null; w = w.next) {
+            if (w.state == WAITING) {
+                w.state = READY;
+                LockSupport.unpark(w.thread);
+            }
+        }
+    }
+}

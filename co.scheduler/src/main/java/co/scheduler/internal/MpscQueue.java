@@ -1,0 +1,91 @@
+package co.scheduler.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * An unbounded multi-producer single-consumer queue (Vyukov's linked queue): {@link #offer} from any
+ * thread, {@link #poll} and {@link #isEmpty} from the one consumer thread only.
+ *
+ * @param <E> the element type
+ */
+final class MpscQueue<E> {
+
+    private static final VarHandle TAIL;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(MpscQueue.class, "tail", Node.class);
+            NEXT = l.findVarHandle(Node.class, "next", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final class Node<E> {
+        E value;
+        @SuppressWarnings("unused") // accessed through NEXT
+        Node<E> next;
+
+        Node(E value) {
+            this.value = value;
+        }
+    }
+
+    /** Consumer-owned: the last node consumed (a stub holding no value). */
+    private Node<E> head;
+    /** Swapped by producers with getAndSet; read by the consumer with a volatile read. */
+    @SuppressWarnings("unused") // accessed through TAIL
+    private volatile Node<E> tail;
+
+    MpscQueue() {
+        Node<E> stub = new Node<>(null);
+        head = stub;
+        tail = stub;
+    }
+
+    /**
+     * Adds {@code e}; any thread, never blocks.
+     *
+     * @param e the element, not null
+     */
+    @SuppressWarnings("unchecked")
+    void offer(E e) {
+        Node<E> n = new Node<>(e);
+        // getAndSet orders the node's construction (value) before it becomes reachable from tail.
+        Node<E> prev = (Node<E>) TAIL.getAndSet(this, n);
+        // Release: the consumer's acquire read of next then sees n.value.
+        NEXT.setRelease(prev, n);
+    }
+
+    /**
+     * Removes the oldest element; consumer thread only.
+     *
+     * @return the element, or null if none is (fully) linked yet
+     */
+    @SuppressWarnings("unchecked")
+    E poll() {
+        Node<E> h = head;
+        Node<E> next = (Node<E>) NEXT.getAcquire(h);
+        if (next == null) {
+            return null;
+        }
+        E v = next.value;
+        next.value = null;
+        head = next;
+        return v;
+    }
+
+    /**
+     * Tells whether the queue holds nothing, counting elements a producer is still linking as
+     * present; consumer thread only. The volatile read of {@code tail} makes this usable in the
+     * sleep/wake-up handshake (see {@code AffineScheduler}).
+     *
+     * @return true if empty
+     */
+    boolean isEmpty() {
+        return head == tail;
+    }
+}

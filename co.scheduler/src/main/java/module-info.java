@@ -1,0 +1,15 @@
+/**
+ * co's scheduler providers. {@code affine}: each coroutine is a JDK virtual thread whose carrier is
+ * one of co's own scheduling threads, each with its own run queue, timer heap and selector (needs
+ * {@code --add-opens java.base/java.lang=co.scheduler}). {@code virtual}: plain JDK virtual threads
+ * on the default scheduler, used when the flag is missing.
+ *
+ * <p>Exports nothing: use {@link co.api.Co}. Select a provider with {@code -Dco.scheduler=NAME}.
+ */
+module co.scheduler {
+    requires co.api;
+
+    provides co.api.spi.SchedulerProvider with
+            co.scheduler.internal.AffineProvider,
+            co.scheduler.internal.VirtualProvider;
+}

@@ -1,0 +1,48 @@
+package co.scheduler;
+
+import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Test helpers: make a runtime of a named provider, and run code in a coroutine and wait for it. */
+final class Runtimes {
+
+    private Runtimes() {
+    }
+
+    static SchedulerProvider provider(String name) {
+        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no provider " + name);
+    }
+
+    static CoRuntime create(String name, int n) {
+        return provider(name).create(n);
+    }
+
+    /** Runs {@code body} in a coroutine of {@code rt} and returns its result (or rethrows). */
+    static <T> T call(CoRuntime rt, Supplier<T> body) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        rt.go(() -> {
+            try {
+                f.complete(body.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The name of the carrier a virtual thread runs on, from its toString ("...@carrier"). */
+    static String carrier() {
+        String s = Thread.currentThread().toString();
+        int at = s.lastIndexOf('@');
+        return at < 0 ? "" : s.substring(at + 1);
+    }
+}
