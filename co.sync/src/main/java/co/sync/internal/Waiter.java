@@ -1,0 +1,183 @@
+package co.sync.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One parked caller of a co.sync primitive, and the one-shot state machine that decides how its
+ * wait ends.
+ *
+ * <p>States: {@link #WAITING} until exactly one of these wins a compare-and-set on it:
+ * <ul>
+ *   <li>a waker, with {@link #tryFire} (no data to hand over) or {@link #claim} followed by
+ *       {@link #complete} (data is written into the waiter between the two);</li>
+ *   <li>the waiter itself, with {@link #cancel} when its timeout expires.</li>
+ * </ul>
+ * A final state {@code >= 0} means "fired" and names which case fired (always 0 except for
+ * {@code Chan.select}). Because the compare-and-set has a single winner, a signal racing with a
+ * timeout is never lost: either the waiter returns "fired", or the waker sees the cancel, skips this
+ * waiter and gives its signal to someone else (or keeps it).
+ *
+ * <p>Threading: {@link #await} is called only by {@link #thread}; the other methods by any thread.
+ * The queue links ({@code prev}, {@code next}, {@code linked}) and {@link #wakeNext} are guarded by
+ * the lock of the primitive that queues this waiter.
+ */
+public class Waiter {
+
+    /** Nobody has decided the outcome yet. */
+    public static final int WAITING = -1;
+    /** The waiter timed out and withdrew; no waker may touch it any more. */
+    public static final int CANCELLED = -2;
+    /** A waker owns the outcome and is writing the data; {@link #complete} follows. */
+    public static final int CLAIMED = -3;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The thread (coroutine) that waits; null for a node that only points to another waiter. */
+    public final Thread thread;
+
+    // Volatile: read by the parked thread in its loop, written by wakers (CAS / volatile store).
+    @SuppressWarnings("unused")
+    private volatile int state = WAITING;
+
+    Waiter prev;
+    Waiter next;
+    boolean linked;
+
+    /** Chains waiters completed under a lock so that they can be unparked after unlocking. */
+    public Waiter wakeNext;
+
+    /**
+     * Creates a waiter for {@code thread}.
+     *
+     * @param thread the thread that will call {@link #await}, or null for a passive node
+     */
+    public Waiter(Thread thread) {
+        this.thread = thread;
+    }
+
+    /**
+     * Returns the current state.
+     *
+     * @return {@link #WAITING}, {@link #CANCELLED}, {@link #CLAIMED} or a fired index
+     */
+    public final int state() {
+        return state;
+    }
+
+    /**
+     * Fires this waiter with {@code index} if nobody decided yet. Used when no data travels with the
+     * signal. The caller unparks {@link #thread} afterwards.
+     *
+     * @param index the fired case, {@code >= 0}
+     * @return true if this call fired it
+     */
+    public final boolean tryFire(int index) {
+        // CAS is a full volatile read-modify-write: everything the waker wrote before is visible to
+        // the waiter once it reads the fired state.
+        return STATE.compareAndSet(this, WAITING, index);
+    }
+
+    /**
+     * Takes ownership of the outcome so that data can be written before {@link #complete}.
+     *
+     * @return true if this call claimed it; false if it was cancelled or claimed by another waker
+     */
+    public final boolean claim() {
+        return STATE.compareAndSet(this, WAITING, CLAIMED);
+    }
+
+    /**
+     * Publishes the outcome after a successful {@link #claim}. The caller unparks {@link #thread}
+     * afterwards.
+     *
+     * @param index the fired case, {@code >= 0}
+     */
+    public final void complete(int index) {
+        // Volatile store (release): the data fields written after claim() happen-before the
+        // waiter's volatile read of a state >= 0.
+        state = index;
+    }
+
+    /**
+     * Withdraws after a timeout.
+     *
+     * @return true if withdrawn; false if a waker already claimed or fired this waiter
+     */
+    public final boolean cancel() {
+        return STATE.compareAndSet(this, WAITING, CANCELLED);
+    }
+
+    /** Unparks the waiting thread. */
+    public final void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Unparks every waiter of a {@link #wakeNext} chain.
+     *
+     * @param first the first waiter, or null
+     */
+    public static void wakeAll(Waiter first) {
+        for (Waiter w = first; w != null; ) {
+            Waiter next = w.wakeNext;
+            w.wakeNext = null;
+            w.wake();
+            w = next;
+        }
+    }
+
+    /**
+     * Parks the calling thread (which must be {@link #thread}) until this waiter fires or, when
+     * {@code nanos >= 0}, until {@code nanos} have passed and {@link #cancel} wins. Spurious
+     * wake-ups and stray permits left by earlier unparks only cause another turn of the loop.
+     * Interrupts do not end the wait; the interrupt status is restored before returning.
+     *
+     * @param nanos the longest wait in nanoseconds, or a negative value to wait forever
+     * @return true if fired, false if cancelled (the caller must then unlink this waiter)
+     */
+    public final boolean await(long nanos) {
+        boolean interrupted = false;
+        long deadline = Timeouts.deadline(nanos);
+        try {
+            for (;;) {
+                // Volatile read (acquire): pairs with tryFire's CAS / complete's volatile store.
+                int s = state;
+                if (s >= 0) {
+                    return true;
+                }
+                if (s == WAITING && nanos >= 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        if (cancel()) {
+                            return false;
+                        }
+                        // A waker claimed us in the meantime: it completes and unparks us soon.
+                        continue;
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    // Forever, or CLAIMED: the waker is between claim() and complete(), and will
+                    // unpark us after complete().
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

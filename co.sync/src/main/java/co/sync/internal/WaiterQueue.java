@@ -1,0 +1,91 @@
+package co.sync.internal;
+
+/**
+ * A FIFO of {@link Waiter}s, doubly linked through the waiters themselves so that a waiter that
+ * times out can unlink itself in O(1).
+ *
+ * <p>Not thread-safe: every method must be called with the owning primitive's lock held.
+ */
+public final class WaiterQueue {
+
+    private Waiter head;
+    private Waiter tail;
+
+    /** Creates an empty queue. */
+    public WaiterQueue() {
+    }
+
+    /**
+     * Tells whether no waiter is queued (cancelled waiters not yet unlinked count as queued).
+     *
+     * @return true if empty
+     */
+    public boolean isEmpty() {
+        return head == null;
+    }
+
+    /**
+     * Appends a waiter.
+     *
+     * @param w a waiter that is in no queue
+     */
+    public void add(Waiter w) {
+        w.prev = tail;
+        w.next = null;
+        if (tail == null) {
+            head = w;
+        } else {
+            tail.next = w;
+        }
+        tail = w;
+        w.linked = true;
+    }
+
+    /**
+     * Returns the first waiter without removing it.
+     *
+     * @return the first waiter, or null if empty
+     */
+    public Waiter peek() {
+        return head;
+    }
+
+    /**
+     * Removes and returns the first waiter.
+     *
+     * @return the first waiter, or null if empty
+     */
+    public Waiter poll() {
+        Waiter w = head;
+        if (w != null) {
+            remove(w);
+        }
+        return w;
+    }
+
+    /**
+     * Unlinks a waiter; does nothing if it is not queued (any more).
+     *
+     * @param w a waiter of this queue, or one already removed
+     */
+    public void remove(Waiter w) {
+        if (!w.linked) {
+            return;
+        }
+        Waiter p = w.prev;
+        Waiter n = w.next;
+        if (p == null) {
+            head = n;
+        } else {
+            p.next = n;
+        }
+        if (n == null) {
+            tail = p;
+        } else {
+            n.prev = p;
+        }
+        w.prev = null;
+        w.next = null;
+        w.linked = false;
+    }
+}
