@@ -1,0 +1,88 @@
+package co.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * co as a module-path dependency: an application module compiled against co.api alone, launched as a
+ * real {@code java --module-path ... -m} process with the co module jars as built.
+ */
+@Timeout(120)
+class ModulePathTest {
+
+    private static Path modules;
+    private static Path app;
+
+    @BeforeAll
+    static void compileTheApp() throws IOException {
+        modules = Paths.get(System.getProperty("co.modules"));
+        Path sources = Paths.get(System.getProperty("co.app.sources"), "co.itest.app");
+        app = Paths.get(System.getProperty("co.work"), "app");
+        Files.createDirectories(app);
+        List<String> args = new ArrayList<>(List.of("-d", app.toString(), "--module-path", modules.toString()));
+        try (Stream<Path> s = Files.walk(sources)) {
+            s.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, args.toArray(String[]::new)), "the app must compile against co.api");
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run launch(String... jvmArgs) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmArgs));
+        cmd.add("--module-path");
+        cmd.add(modules + File.pathSeparator + app);
+        cmd.add("-m");
+        cmd.add("co.itest.app/co.itest.app.Main");
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, err);
+    }
+
+    @Test
+    void withTheOpensFlagTheAffineSchedulerIsFoundThroughProvides() throws Exception {
+        Run r = launch("--add-opens", "java.base/java.lang=co.scheduler");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("provider=affine ran=true bad=0"), r.out() + r.err());
+        assertTrue(r.out().contains("module=co.api"), r.out());
+        assertTrue(!r.err().contains("WARNING"), r.err());
+    }
+
+    @Test
+    void withoutTheFlagTheVirtualFallbackRunsAndTheWarningNamesTheModuleFlag() throws Exception {
+        Run r = launch();
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("provider=virtual ran=true bad=0"), r.out() + r.err());
+        assertTrue(r.err().contains("--add-opens java.base/java.lang=co.scheduler"), r.err());
+    }
+
+    @Test
+    void internalPackagesAreNotReadableFromTheApp() throws Exception {
+        Run r = launch("--add-opens", "java.base/java.lang=co.scheduler");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("internalScheduler=hidden"), r.out());
+        assertTrue(r.out().contains("internalApi=hidden"), r.out());
+    }
+}

@@ -1,0 +1,3 @@
+module co.itest.app {
+    requires co.api;
+}
