@@ -276,7 +276,7 @@ public final class Chan<T> {
 
     // ------------------------------------------------------------------ blocking single operations
 
-    private boolean send0(T v, long nanos) {
+    boolean send0(T v, long nanos) {
         Objects.requireNonNull(v, "v");
         Node n = null;
         lock.lock();
@@ -307,7 +307,7 @@ public final class Chan<T> {
     }
 
     @SuppressWarnings("unchecked")
-    private T recv0(long nanos) {
+    T recv0(long nanos) {
         Node n;
         lock.lock();
         try {
@@ -433,6 +433,16 @@ public final class Chan<T> {
 
     long id() {
         return id;
+    }
+
+    /** For tests: the number of queued senders (send) or receivers. */
+    int queued(boolean send) {
+        lock.lock();
+        try {
+            return (send ? senders : receivers).size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     static IllegalStateException sendOnClosed() {

@@ -142,4 +142,14 @@ public final class Mutex {
     public boolean isLocked() {
         return state != 0;
     }
+
+    /** For tests: the number of queued waiters. */
+    int queued() {
+        queueLock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            queueLock.unlock();
+        }
+    }
 }

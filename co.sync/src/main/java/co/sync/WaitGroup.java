@@ -131,7 +131,7 @@ public final class WaitGroup {
         return await0(Timeouts.nanos(ms));
     }
 
-    private boolean await0(long nanos) {
+    boolean await0(long nanos) {
         if ((state & COUNT_MASK) == 0) {
             return true;
         }
@@ -180,6 +180,16 @@ public final class WaitGroup {
             lock.unlock();
         }
         Waiter.wakeAll(woken);
+    }
+
+    /** For tests: the number of queued waiters. */
+    int queued() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A waiter that remembers in which epoch it queued. */

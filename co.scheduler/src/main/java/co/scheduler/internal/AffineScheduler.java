@@ -46,6 +46,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
     }
 
+    /** How many local tasks one loop turn runs before it looks at timers, other threads and I/O. */
+    private static final int LOCAL_BUDGET = 256;
     /** How many remote submissions one loop turn runs before it looks at timers and I/O again. */
     private static final int REMOTE_BUDGET = 1024;
 
@@ -169,9 +171,14 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     }
 
     private void turn() throws IOException {
-        // Only what is queued now: a coroutine that yields goes behind timers and I/O.
-        for (int n = local.size(); n > 0; n--) {
-            runTask(local.pollFirst());
+        // A bounded batch: hand-offs between this thread's coroutines chain without a trip through
+        // timers and the selector, yet a coroutine that keeps yielding cannot starve I/O.
+        for (int n = 0; n < LOCAL_BUDGET; n++) {
+            Runnable r = local.pollFirst();
+            if (r == null) {
+                break;
+            }
+            runTask(r);
         }
         for (int n = 0; n < REMOTE_BUDGET; n++) {
             Runnable r = remote.poll();

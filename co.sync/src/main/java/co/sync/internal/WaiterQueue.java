@@ -10,6 +10,7 @@ public final class WaiterQueue {
 
     private Waiter head;
     private Waiter tail;
+    private int size;
 
     /** Creates an empty queue. */
     public WaiterQueue() {
@@ -39,6 +40,7 @@ public final class WaiterQueue {
         }
         tail = w;
         w.linked = true;
+        size++;
     }
 
     /**
@@ -87,5 +89,15 @@ public final class WaiterQueue {
         w.prev = null;
         w.next = null;
         w.linked = false;
+        size--;
+    }
+
+    /**
+     * Returns the number of queued waiters, including cancelled ones not yet unlinked.
+     *
+     * @return the count
+     */
+    public int size() {
+        return size;
     }
 }
