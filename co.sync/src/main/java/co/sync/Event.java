@@ -120,7 +120,7 @@ public final class Event {
         return await0(Timeouts.nanos(ms));
     }
 
-    private boolean await0(long nanos) {
+    boolean await0(long nanos) {
         if (tryConsume()) {
             return true;
         }
@@ -156,5 +156,15 @@ public final class Event {
         }
         // Read first so that the common unsignaled case costs no CAS.
         return signaled && SIGNALED.compareAndSet(this, true, false);
+    }
+
+    /** For tests: the number of queued waiters. */
+    int queued() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
     }
 }
