@@ -80,7 +80,6 @@ public final class Event {
         Waiter woken = null;
         lock.lock();
         try {
-            boolean had = !waiters.isEmpty();
             for (Waiter w; (w = waiters.poll()) != null; ) {
                 if (w.tryFire(0)) {
                     w.wakeNext = woken;
@@ -88,7 +87,7 @@ public final class Event {
                 }
                 // else: it timed out and is on its way out; it does not consume this signal.
             }
-            if (manualReset || (woken == null && !had)) {
+            if (manualReset || woken == null) {
                 signaled = true;
             }
         } finally {
