@@ -1,0 +1,129 @@
+package co.net.tls.internal;
+
+import co.api.Sock;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+
+/**
+ * The inbound side of a TLS connection: encrypted bytes read from the underlying socket and the
+ * plaintext unwrapped from them but not yet delivered. Both buffers stay in read mode (position to
+ * limit = unconsumed bytes) between calls.
+ *
+ * <p>Thread safety: none; the owner's read lock guards every call.
+ */
+final class Inbound {
+
+    private ByteBuffer net;
+    private ByteBuffer app;
+    private boolean closed;
+
+    Inbound(int packetSize, int appSize) {
+        this.net = ByteBuffer.allocate(packetSize).flip();
+        this.app = ByteBuffer.allocate(appSize).flip();
+    }
+
+    /** Tells whether plaintext waits to be delivered. */
+    boolean hasData() {
+        return app.hasRemaining();
+    }
+
+    /** Tells whether the peer's close_notify has been received. */
+    boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Moves waiting plaintext into {@code dst}.
+     *
+     * @param dst the user's buffer
+     * @return the number of bytes moved
+     */
+    int take(ByteBuffer dst) {
+        int n = Math.min(app.remaining(), dst.remaining());
+        if (n == app.remaining()) {
+            dst.put(app);
+        } else {
+            int limit = app.limit();
+            app.limit(app.position() + n);
+            dst.put(app);
+            app.limit(limit);
+        }
+        return n;
+    }
+
+    /**
+     * Unwraps one record, if a whole one is buffered.
+     *
+     * @param engine the engine
+     * @return {@link Want#READ} if more encrypted bytes must be read first, else {@link Want#NOTHING}
+     * @throws SSLException if the record is bad or the peer sent a fatal alert
+     */
+    Want unwrap(SSLEngine engine) throws SSLException {
+        if (!net.hasRemaining() || closed) {
+            return closed ? Want.NOTHING : Want.READ;
+        }
+        app.compact();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(net, app);
+        } finally {
+            app.flip();
+        }
+        switch (r.getStatus()) {
+            case BUFFER_UNDERFLOW -> {
+                int packet = engine.getSession().getPacketBufferSize();
+                if (net.capacity() < packet) {
+                    net = grow(net, packet);
+                }
+                return Want.READ;
+            }
+            case BUFFER_OVERFLOW -> {
+                // Plaintext larger than the room left: make room for a whole record.
+                app = grow(app, app.remaining() + engine.getSession().getApplicationBufferSize());
+                return Want.NOTHING;
+            }
+            case CLOSED -> {
+                closed = true;
+                return Want.NOTHING;
+            }
+            default -> {
+                if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                        && r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                    return Want.READ;
+                }
+                return Want.NOTHING;
+            }
+        }
+    }
+
+    /**
+     * Reads more encrypted bytes from the underlying socket.
+     *
+     * @param sock the underlying socket
+     * @param ms the longest wait, -1 for ever
+     * @return as {@link Sock#recv}: bytes read, 0 at end of stream, -1 on error or timeout
+     */
+    int fill(Sock sock, int ms) {
+        net.compact();
+        if (!net.hasRemaining()) {
+            ByteBuffer bigger = ByteBuffer.allocate(net.capacity() * 2);
+            net.flip();
+            bigger.put(net);
+            net = bigger;
+        }
+        try {
+            return sock.recv(net, ms);
+        } finally {
+            net.flip();
+        }
+    }
+
+    /** A read-mode copy of {@code b}'s unconsumed bytes with at least {@code capacity} bytes of room. */
+    private static ByteBuffer grow(ByteBuffer b, int capacity) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(capacity, b.remaining()));
+        bigger.put(b);
+        return bigger.flip();
+    }
+}
