@@ -1,0 +1,343 @@
+package co.net.nio.internal;
+
+import co.api.Co;
+import co.api.Errno;
+import co.api.Sock;
+import co.api.Transport;
+import co.api.spi.CoContext;
+import co.api.spi.Poller;
+import co.api.spi.CoRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What every NIO socket shares: the closed flag, the record of threads waiting in the socket so
+ * that {@link #close()} from another thread can wake them, and the wait step of co's I/O loop.
+ *
+ * <p><b>The I/O loop.</b> Each operation tries the non-blocking call first; only when it would block
+ * does it take the calling thread's {@link Poller} (the scheduler's own selector in a coroutine, a
+ * shared poller on a plain thread) and call {@link #await}, then tries again. The deadline starts
+ * at the first wait. The poller interest is released once, when the operation ends (co's
+ * {@code ~IoEvent}).
+ *
+ * <p><b>Close from another thread.</b> A waiter stores its thread in {@link #reader} or
+ * {@link #writer} (or, when a second waiter of the same kind comes, in {@link #others}) before it
+ * reads {@link #closed}; {@link #close()} sets {@code closed} before it reads those fields. All are
+ * volatile, so (sequential consistency of volatile accesses) either the waiter sees {@code closed}
+ * and does not park, or the closer sees the waiter and unparks it; an unpark that comes before the
+ * park leaves a permit, so the park returns at once. The woken waiter sees {@code closed} and fails
+ * with {@link Errno#EBADF}.
+ *
+ * <p>Thread safety: data calls may run on several threads at once (one reader and one writer is the
+ * intended use); {@link #close()} may be called from any thread at any time.
+ */
+abstract class NioSock implements Sock {
+
+    /** The deadline of a call that waits for ever. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private static final VarHandle CLOSED;
+    private static final VarHandle READER;
+    private static final VarHandle WRITER;
+    private static final VarHandle OTHERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CLOSED = l.findVarHandle(NioSock.class, "closed", boolean.class);
+            READER = l.findVarHandle(NioSock.class, "reader", Thread.class);
+            WRITER = l.findVarHandle(NioSock.class, "writer", Thread.class);
+            OTHERS = l.findVarHandle(NioSock.class, "others", Set.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final NioTransport transport;
+    final ProtocolFamily family;
+
+    /** Set once by {@link #close()}; volatile, see the class comment for the ordering argument. */
+    private volatile boolean closed;
+    /** The thread waiting to read or accept, if any. */
+    private volatile Thread reader;
+    /** The thread waiting to write or connect, if any. */
+    private volatile Thread writer;
+    /** Further waiters (rare: two coroutines receiving on one socket); created on first need. */
+    private volatile Set<Thread> others;
+    /**
+     * The shared poller this socket's channel was registered with, if any (a plain thread or a
+     * coroutine of a non-affine runtime waited); {@link #close()} nudges it, see {@link #nudge}.
+     */
+    private volatile Poller sharedPoller;
+
+    NioSock(NioTransport transport, ProtocolFamily family) {
+        this.transport = transport;
+        this.family = family;
+    }
+
+    @Override
+    public final Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Returns the channel options and addresses act on right now.
+     *
+     * @return the channel, never null
+     */
+    abstract NetworkChannel channel();
+
+    /** Closes the channels; called once, by {@link #close()}, possibly on another thread. */
+    abstract void closeChannels();
+
+    final boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public final boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public final void close() {
+        // CAS so that exactly one caller closes the channels.
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        closeChannels();
+        Poller shared = sharedPoller;
+        if (shared != null) {
+            nudge(shared);
+        }
+        wake((Thread) READER.getVolatile(this));
+        wake((Thread) WRITER.getVolatile(this));
+        Set<Thread> more = others;
+        if (more != null) {
+            more.forEach(NioSock::wake);
+        }
+    }
+
+    private static void wake(Thread t) {
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public int close(int ms) {
+        if (closed) {
+            return Errors.fail(Errno.EBADF, "socket already closed");
+        }
+        if (ms > 0) {
+            Co.sleep(ms);
+        }
+        close();
+        return 0;
+    }
+
+    /** Fails with {@link Errno#EBADF}: the socket is closed. */
+    static int closedError() {
+        return Errors.fail(Errno.EBADF, "socket closed");
+    }
+
+    /**
+     * Returns the deadline of a call that may wait {@code ms}, counted from now.
+     *
+     * @param ms milliseconds, negative for ever
+     * @return a {@link System#nanoTime()} deadline, or {@link #NO_DEADLINE}
+     */
+    static long deadline(int ms) {
+        return ms < 0 ? NO_DEADLINE : System.nanoTime() + ms * 1_000_000L;
+    }
+
+    /**
+     * Waits once until {@code ch} may be ready for {@code ops}, or the deadline passes, or the
+     * socket is closed, or the thread is interrupted.
+     *
+     * @param poller the calling thread's poller
+     * @param ch the channel
+     * @param ops the selection-key operation
+     * @param deadline from {@link #deadline(int)}
+     * @param read true for the reader slot (read, accept), false for the writer slot (write, connect)
+     * @return true to retry the operation; false with the error set (ETIMEDOUT and the timeout flag,
+     *     EBADF, or EINTR)
+     */
+    final boolean await(Poller poller, SelectableChannel ch, int ops, long deadline, boolean read) {
+        long ms = -1;
+        if (deadline != NO_DEADLINE) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                CoContext.current().setTimedOut();
+                return false;
+            }
+            ms = (left + 999_999) / 1_000_000;
+        }
+        Thread me = Thread.currentThread();
+        VarHandle slot = read ? READER : WRITER;
+        // Publish the waiter before reading `closed` (see the class comment).
+        boolean inSlot = slot.compareAndSet(this, null, me);
+        if (!inSlot) {
+            othersSet().add(me);
+        }
+        try {
+            if (closed) {
+                closedError();
+                return false;
+            }
+            if (!poller.await(ch, ops, ms)) {
+                return false;                                // the poller set ETIMEDOUT
+            }
+        } catch (RuntimeException e) {
+            // A poller may trip over a channel that another thread has just closed.
+            if (closed || !ch.isOpen()) {
+                closedError();
+                return false;
+            }
+            throw e;
+        } finally {
+            if (inSlot) {
+                slot.setVolatile(this, null);
+            } else {
+                others.remove(me);
+            }
+        }
+        if (closed) {
+            closedError();
+            return false;
+        }
+        if (me.isInterrupted()) {
+            // park returns at once while the interrupt flag is set: waiting again would spin.
+            Errors.fail(Errno.EINTR, "interrupted");
+            return false;
+        }
+        return true;
+    }
+
+    private Set<Thread> othersSet() {
+        Set<Thread> s = others;
+        if (s == null) {
+            Set<Thread> fresh = ConcurrentHashMap.newKeySet();
+            s = OTHERS.compareAndSet(this, null, fresh) ? fresh : others;
+        }
+        return s;
+    }
+
+    /**
+     * Returns the calling thread's poller, noting whether it is a shared one.
+     *
+     * @return the poller
+     */
+    final Poller poller() {
+        CoRuntime own = CoContext.current().runtime();
+        Poller p = Co.runtime().poller();
+        if ((own == null || !own.affine()) && sharedPoller != p) {
+            sharedPoller = p;
+        }
+        return p;
+    }
+
+    /** A channel that never becomes ready; only used to make a shared poller select once. */
+    private static final class Waker {
+        static final Pipe.SourceChannel CHANNEL;
+
+        static {
+            try {
+                Pipe pipe = Pipe.open();
+                pipe.source().configureBlocking(false);
+                CHANNEL = pipe.source();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Makes a shared poller run one selection soon. The JDK does not close the descriptor of a
+     * channel that is registered with a selector until that selector's next selection; a shared
+     * poller blocked in {@code select()} would hold it open (delaying a reset's RST, keeping a
+     * listening port bound). An affine scheduler selects on every turn, so it needs no nudge. A
+     * wait with timeout 0 makes the shared poller wake its selector and returns at once; the
+     * calling thread's error state is kept.
+     *
+     * <p>TODO(lead): replace with a {@code Poller.wakeup()} SPI method.
+     */
+    private static void nudge(Poller shared) {
+        CoContext ctx = CoContext.current();
+        int err = ctx.error();
+        String detail = ctx.detail();
+        boolean timedOut = ctx.timeout();
+        try {
+            shared.await(Waker.CHANNEL, SelectionKey.OP_READ, 0);
+        } catch (RuntimeException | Error ignored) {
+            // best effort: the descriptor is closed at the poller's next selection anyway
+        } finally {
+            ctx.setError(err, detail);
+            if (!timedOut) {
+                ctx.clearTimeout();
+            }
+        }
+    }
+
+    /**
+     * Drops the interest an operation registered, ignoring a channel closed meanwhile.
+     *
+     * @param poller the poller, or null if the operation never waited
+     * @param ch the channel
+     * @param ops the operation
+     */
+    static void release(Poller poller, SelectableChannel ch, int ops) {
+        if (poller != null) {
+            try {
+                poller.release(ch, ops);
+            } catch (RuntimeException ignored) {
+                // the channel was closed under us; its key is cancelled anyway
+            }
+        }
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> option) {
+        CoContext.current().clearTimeout();
+        if (closed) {
+            closedError();
+            return null;
+        }
+        try {
+            return channel().getOption(option);
+        } catch (Exception e) {
+            Errors.fail(e);
+            return null;
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        try {
+            return closed ? null : channel().getLocalAddress();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        SocketAddress local = localAddress();
+        SocketAddress remote = remoteAddress();
+        return getClass().getSimpleName() + "[" + family + (closed ? " closed" : "")
+                + (local == null ? "" : " local=" + Co.toString(local))
+                + (remote == null ? "" : " remote=" + Co.toString(remote)) + "]";
+    }
+}

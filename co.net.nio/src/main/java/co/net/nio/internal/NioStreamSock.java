@@ -1,0 +1,572 @@
+package co.net.nio.internal;
+
+import co.api.Co;
+import co.api.Errno;
+import co.api.Sock;
+import co.api.spi.CoContext;
+import co.api.spi.Poller;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A stream socket: TCP over IPv4 or IPv6, or a Unix-domain stream socket.
+ *
+ * <p><b>One socket, two Java channels.</b> A C socket becomes a listener or a connection after it
+ * is made; NIO has two classes. So a socket starts as a {@link SocketChannel} (made at
+ * {@code socket()} time, so an out-of-descriptors error shows there, as in C). {@link #bind} binds
+ * that channel, so bind errors and the chosen port show at {@code bind} as in C, and a client may
+ * bind before it connects. {@link #listen} then moves the bound address to a
+ * {@link ServerSocketChannel} with the requested backlog: it closes the bound, unconnected channel
+ * (which frees the address at once: no connection, no TIME_WAIT; a Unix socket's file is removed)
+ * and binds the server channel to the same address. Options set before {@code listen} are carried
+ * over.
+ *
+ * <p>Thread safety: see {@link NioSock}; control calls (bind, listen, connect, options) take a lock
+ * for their state change and never wait while holding it.
+ */
+final class NioStreamSock extends NioSock {
+
+    /** Backoff bounds when accept finds no free file descriptor. */
+    private static final int ACCEPT_BACKOFF_MIN_MS = 1;
+    private static final int ACCEPT_BACKOFF_MAX_MS = 100;
+
+    private final Object lock = new Object();
+    /** The connection (or the not yet listening socket); null once listening. */
+    private volatile SocketChannel channel;
+    /** The listener, once {@link #listen} succeeded. */
+    private volatile ServerSocketChannel server;
+    /** Options the user set, replayed on the server channel by {@link #listen}; guarded by lock. */
+    private Map<SocketOption<?>, Object> options;
+    /** The next backoff after EMFILE in accept; touched only by the accepting thread. */
+    private int acceptBackoffMs;
+
+    NioStreamSock(NioTransport transport, ProtocolFamily family, SocketChannel channel) {
+        super(transport, family);
+        this.channel = channel;
+    }
+
+    @Override
+    public Type type() {
+        return Type.STREAM;
+    }
+
+    @Override
+    NetworkChannel channel() {
+        ServerSocketChannel s = server;
+        return s != null ? s : channel;
+    }
+
+    @Override
+    void closeChannels() {
+        SocketChannel c = channel;
+        ServerSocketChannel s = server;
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException ignored) {
+            // closing never fails in a way the caller could act on
+        }
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+
+    // ---------------------------------------------------------------- control
+
+    @Override
+    public int bind(SocketAddress local) {
+        Objects.requireNonNull(local, "local");
+        CoContext.current().clearTimeout();
+        synchronized (lock) {
+            if (isClosed()) {
+                return closedError();
+            }
+            if (server != null) {
+                return Errors.fail(Errno.EINVAL, "socket is already bound and listening");
+            }
+            try {
+                channel.bind(local);
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return bindFailure(e);
+            }
+        }
+    }
+
+    private static int bindFailure(Exception e) {
+        if (e instanceof NullPointerException npe) {
+            throw npe;
+        }
+        return Errors.fail(e);
+    }
+
+    @Override
+    public int listen(int backlog) {
+        CoContext.current().clearTimeout();
+        synchronized (lock) {
+            if (isClosed()) {
+                return closedError();
+            }
+            if (server != null) {
+                return 0;                      // listening already; Java cannot change the backlog
+            }
+            SocketChannel c = channel;
+            try {
+                if (c.isConnected() || c.isConnectionPending()) {
+                    return Errors.fail(Errno.EINVAL, "socket is connected");
+                }
+                SocketAddress at = c.getLocalAddress();
+                if (at == null) {
+                    if (family == StandardProtocolFamily.UNIX) {
+                        return Errors.fail(Errno.EINVAL, "a Unix-domain socket must be bound before listen");
+                    }
+                    // Like listen(2) on an unbound socket: any address, a free port.
+                    at = new InetSocketAddress(family == StandardProtocolFamily.INET6
+                            ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0"), 0);
+                }
+                ServerSocketChannel s = ServerSocketChannel.open(family);
+                try {
+                    s.configureBlocking(false);
+                    if (options != null) {
+                        for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
+                            setOn(s, e.getKey(), e.getValue());
+                        }
+                    }
+                    // Free the address: an unconnected socket leaves no TIME_WAIT behind, and
+                    // this channel was never registered with a selector, so the close is immediate.
+                    c.close();
+                    if (at instanceof UnixDomainSocketAddress u && !u.getPath().toString().isEmpty()) {
+                        Files.deleteIfExists(u.getPath());
+                    }
+                    s.bind(at, backlog);
+                } catch (IOException | RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+                server = s;
+                channel = null;
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                return bindFailure(e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void setOn(NetworkChannel ch, SocketOption<?> option, Object value) throws IOException {
+        if (ch.supportedOptions().contains(option)) {
+            ch.setOption((SocketOption<Object>) option, value);
+        }
+    }
+
+    @Override
+    public <T> int setOption(SocketOption<T> option, T value) {
+        Objects.requireNonNull(option, "option");
+        CoContext.current().clearTimeout();
+        synchronized (lock) {
+            if (isClosed()) {
+                return closedError();
+            }
+            try {
+                channel().setOption(option, value);
+            } catch (IOException | RuntimeException e) {
+                return bindFailure(e);
+            }
+            if (server == null) {
+                if (options == null) {
+                    options = new LinkedHashMap<>();
+                }
+                options.put(option, value);
+            }
+            return 0;
+        }
+    }
+
+    @Override
+    public Sock accept(int ms) {
+        CoContext ctx = CoContext.current();
+        ctx.clearTimeout();
+        ServerSocketChannel s = server;
+        if (s == null) {
+            if (isClosed()) {
+                closedError();
+            } else {
+                Errors.fail(Errno.EINVAL, "socket is not listening");
+            }
+            return null;
+        }
+        Poller poller = null;
+        long deadline = 0;
+        try {
+            for (;;) {
+                SocketChannel c;
+                try {
+                    c = s.accept();
+                } catch (IOException e) {
+                    int err = Errors.errno(e);
+                    if (err == Errno.ECONNABORTED) {
+                        continue;                    // that client gave up before we took it; next one
+                    }
+                    if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOMEM) {
+                        if (isClosed()) {
+                            closedError();
+                            return null;
+                        }
+                        outOfDescriptors(ms, deadline, poller != null, e);
+                        return null;
+                    }
+                    if (isClosed()) {
+                        closedError();
+                    } else {
+                        Errors.fail(e);
+                    }
+                    return null;
+                }
+                if (c != null) {
+                    acceptBackoffMs = 0;
+                    try {
+                        c.configureBlocking(false);
+                    } catch (IOException e) {
+                        closeQuietly(c);
+                        Errors.fail(e);
+                        return null;
+                    }
+                    return new NioStreamSock(transport, family, c);
+                }
+                if (poller == null) {
+                    poller = poller();
+                    deadline = deadline(ms);
+                }
+                if (!await(poller, s, SelectionKey.OP_ACCEPT, deadline, true)) {
+                    return null;
+                }
+            }
+        } finally {
+            release(poller, s, SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /**
+     * Handles accept's EMFILE/ENFILE: the pending connection stays queued and the listener stays
+     * readable, so returning at once would let the caller's accept loop spin a core. Instead wait a
+     * growing while (1, 2, 4 ... 100 ms, within the caller's timeout), then report the error; the
+     * next accept after descriptors are freed succeeds and resets the backoff.
+     */
+    private void outOfDescriptors(int ms, long deadline, boolean started, IOException e) {
+        int pause = acceptBackoffMs == 0 ? ACCEPT_BACKOFF_MIN_MS : Math.min(acceptBackoffMs * 2, ACCEPT_BACKOFF_MAX_MS);
+        acceptBackoffMs = pause;
+        if (ms >= 0) {
+            long end = started ? deadline : deadline(ms);
+            long left = (end - System.nanoTime()) / 1_000_000;
+            pause = (int) Math.max(0, Math.min(pause, left));
+        }
+        if (pause > 0) {
+            Co.sleep(pause);
+        }
+        Errors.fail(Errors.errno(e), e.getMessage());
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public int connect(SocketAddress remote, int ms) {
+        Objects.requireNonNull(remote, "remote");
+        CoContext ctx = CoContext.current();
+        ctx.clearTimeout();
+        SocketChannel c = channel;
+        if (c == null) {
+            return isClosed() ? closedError() : Errors.fail(Errno.EISCONN, "socket is listening");
+        }
+        Poller poller = null;
+        try {
+            long deadline;
+            if (family == StandardProtocolFamily.UNIX) {
+                deadline = deadline(ms);
+                c = connectUnix(c, remote, deadline);
+                if (c == null) {
+                    return -1;
+                }
+                if (c.isConnected()) {
+                    return 0;
+                }
+            } else if (c.connect(remote)) {
+                return 0;
+            } else {
+                deadline = deadline(ms);
+            }
+            poller = poller();
+            for (;;) {
+                if (!await(poller, c, SelectionKey.OP_CONNECT, deadline, false)) {
+                    return -1;
+                }
+                if (c.finishConnect()) {
+                    return 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof NullPointerException npe) {
+                throw npe;
+            }
+            return isClosed() ? closedError() : Errors.fail(e);
+        } finally {
+            release(poller, c, SelectionKey.OP_CONNECT);
+        }
+    }
+
+    /**
+     * A Unix-domain connect to a listener whose queue is full fails at once with EAGAIN (a
+     * blocking socket would wait, and nothing tells a non-blocking one when there is room). Retry
+     * with a growing pause (1 to 50 ms) until the deadline, so that {@code connect(addr, ms)} waits
+     * as it does for TCP. The JDK closes a channel whose connect failed, so each retry uses a new
+     * channel with the same options.
+     *
+     * @return the connected or connect-pending channel, or null with the error set
+     */
+    private SocketChannel connectUnix(SocketChannel c, SocketAddress remote, long deadline) throws IOException {
+        int pause = 1;
+        for (;;) {
+            try {
+                c.connect(remote);
+                return c;
+            } catch (IOException e) {
+                if (Errors.errno(e) != Errno.EAGAIN) {
+                    throw e;
+                }
+                long left = deadline == NO_DEADLINE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    CoContext.current().setTimedOut();
+                    return null;
+                }
+                Co.sleep(Math.min(pause, left));
+                pause = Math.min(pause * 2, 50);
+                c = renew(c);
+                if (c == null) {
+                    closedError();
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Replaces a channel the JDK closed after a failed connect; null if this socket was closed. */
+    private SocketChannel renew(SocketChannel old) throws IOException {
+        synchronized (lock) {
+            if (isClosed()) {
+                return null;
+            }
+            if (channel != old) {
+                return channel;
+            }
+            SocketChannel fresh = SocketChannel.open(family);
+            try {
+                fresh.configureBlocking(false);
+                if (options != null) {
+                    for (Map.Entry<SocketOption<?>, Object> e : options.entrySet()) {
+                        setOn(fresh, e.getKey(), e.getValue());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
+            channel = fresh;
+            old.close();
+        }
+        // close() may have run between the check and the store: it closed `old`, not `fresh`.
+        if (isClosed()) {
+            closeChannels();
+            return null;
+        }
+        return channel;
+    }
+
+    // ---------------------------------------------------------------- data
+
+    @Override
+    public int recv(ByteBuffer buf, int ms) {
+        CoContext.current().clearTimeout();
+        SocketChannel c = channel;
+        if (c == null) {
+            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+        }
+        if (!buf.hasRemaining()) {
+            return 0;
+        }
+        Poller poller = null;
+        long deadline = 0;
+        try {
+            for (;;) {
+                int n = c.read(buf);
+                if (n > 0) {
+                    return n;
+                }
+                if (n < 0) {
+                    return 0;                        // the peer closed
+                }
+                if (poller == null) {
+                    poller = poller();
+                    deadline = deadline(ms);
+                }
+                if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
+                    return -1;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return dataFailure(e);
+        } finally {
+            release(poller, c, SelectionKey.OP_READ);
+        }
+    }
+
+    private int dataFailure(Exception e) {
+        if (e instanceof NullPointerException npe) {
+            throw npe;
+        }
+        if (e instanceof java.nio.channels.ClosedChannelException && !isClosed()) {
+            SocketChannel c = channel;
+            if (c != null && c.isOpen()) {
+                // The JDK says "closed" for a write after shutdownOutput; C says EPIPE.
+                return Errors.fail(Errno.EPIPE, "the socket was shut down for writing");
+            }
+        }
+        if (e instanceof IllegalArgumentException || e instanceof java.nio.ReadOnlyBufferException) {
+            throw (RuntimeException) e;
+        }
+        return isClosed() ? closedError() : Errors.fail(e);
+    }
+
+    @Override
+    public SocketAddress recvfrom(ByteBuffer buf, int ms) {
+        // A stream has one peer: recvfrom is recv that also names it, as on Linux.
+        int n = recv(buf, ms);
+        if (n < 0) {
+            return null;
+        }
+        SocketAddress peer = remoteAddress();
+        return peer != null ? peer : UnixDomainSocketAddress.of("");
+    }
+
+    @Override
+    public int send(ByteBuffer buf, int ms) {
+        CoContext.current().clearTimeout();
+        SocketChannel c = channel;
+        if (c == null) {
+            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+        }
+        int total = buf.remaining();
+        Poller poller = null;
+        long deadline = 0;
+        try {
+            for (;;) {
+                int n = c.write(buf);
+                if (!buf.hasRemaining()) {
+                    return total;
+                }
+                if (n > 0) {
+                    continue;                        // partial write: the next one tells whether it blocks
+                }
+                if (poller == null) {
+                    poller = poller();
+                    deadline = deadline(ms);
+                }
+                if (!await(poller, c, SelectionKey.OP_WRITE, deadline, false)) {
+                    return -1;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return dataFailure(e);
+        } finally {
+            release(poller, c, SelectionKey.OP_WRITE);
+        }
+    }
+
+    @Override
+    public int sendto(ByteBuffer buf, SocketAddress to, int ms) {
+        if (to != null && !to.equals(remoteAddress())) {
+            CoContext.current().clearTimeout();
+            return Errors.fail(Errno.EISCONN, "a stream socket sends only to its peer");
+        }
+        return send(buf, ms);
+    }
+
+    @Override
+    public int shutdown(char how) {
+        CoContext.current().clearTimeout();
+        if (how != 'r' && how != 'w' && how != 'b') {
+            return Errors.fail(Errno.EINVAL, "shutdown takes 'r', 'w' or 'b', not '" + how + "'");
+        }
+        SocketChannel c = channel;
+        if (c == null) {
+            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+        }
+        try {
+            if (how != 'w') {
+                c.shutdownInput();
+            }
+            if (how != 'r') {
+                c.shutdownOutput();
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return dataFailure(e);
+        }
+    }
+
+    @Override
+    public int reset(int ms) {
+        if (isClosed()) {
+            return closedError();
+        }
+        if (ms > 0) {
+            Co.sleep(ms);
+        }
+        SocketChannel c = channel;
+        if (c != null && family != StandardProtocolFamily.UNIX && c.isConnected()) {
+            try {
+                // SO_LINGER 0: close(2) drops unsent data and sends RST; no TIME_WAIT.
+                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | RuntimeException ignored) {
+                // the connection is already gone; closing is all that is left
+            }
+        }
+        close();
+        return 0;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        SocketChannel c = channel;
+        try {
+            return c == null || isClosed() ? null : c.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

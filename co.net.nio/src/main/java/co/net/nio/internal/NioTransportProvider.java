@@ -1,0 +1,46 @@
+package co.net.nio.internal;
+
+import co.api.Transport;
+import co.api.spi.TransportProvider;
+
+/**
+ * Provides the {@code "nio"} transport to {@link java.util.ServiceLoader}: plain TCP, UDP and
+ * Unix-domain sockets. It needs nothing but the JDK, so it is always available, and its priority
+ * makes it the default transport.
+ *
+ * <p>Thread safety: stateless; any thread.
+ */
+public final class NioTransportProvider implements TransportProvider {
+
+    /** The name users select this transport by. */
+    public static final String NAME = "nio";
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public NioTransportProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return null;
+    }
+
+    @Override
+    public Transport transport() {
+        return NioTransport.INSTANCE;
+    }
+}
