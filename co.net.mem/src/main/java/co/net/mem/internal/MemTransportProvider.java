@@ -1,0 +1,45 @@
+package co.net.mem.internal;
+
+import co.api.Transport;
+import co.api.spi.TransportProvider;
+import co.net.mem.MemTransports;
+
+/**
+ * Provides the {@code "mem"} transport to {@link java.util.ServiceLoader} (module-info
+ * {@code provides}, {@code META-INF/services}, and the OSGi Service Loader Mediator). It needs
+ * nothing but the JDK, so it is always available; its low priority keeps it from ever becoming the
+ * default transport: it is used only when asked for by name.
+ *
+ * <p>Thread safety: stateless; any thread.
+ */
+public final class MemTransportProvider implements TransportProvider {
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public MemTransportProvider() {
+    }
+
+    @Override
+    public String name() {
+        return MemTransports.NAME;
+    }
+
+    @Override
+    public int priority() {
+        return -100;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return null;
+    }
+
+    @Override
+    public Transport transport() {
+        return MemTransport.INSTANCE;
+    }
+}
