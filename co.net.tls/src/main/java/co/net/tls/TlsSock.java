@@ -10,15 +10,19 @@ import javax.net.ssl.SSLSession;
  * {@link javax.net.ssl.SSLException}'s message in {@link co.api.Co#strerror()}.
  *
  * <p>When the handshake happens: a client's {@code connect} performs it and returns 0 only once it
- * succeeded. A server socket from {@code accept} handshakes on its first {@code recv} or {@code send}
- * (or {@link #handshake}), in the coroutine that serves the connection, so a slow or hostile client
- * never holds up the accept loop. Either way the whole handshake is bounded by
+ * succeeded. {@code accept} returns at once and starts the server's handshake in a new coroutine on
+ * the same scheduler, so a slow or hostile client never holds up the accept loop; the first
+ * {@code recv} or {@code send} (or {@link #handshake}) waits for it and reports its failure. A socket
+ * made by {@link TlsTransports#client} or {@link TlsTransports#server} handshakes on its first
+ * {@code recv}, {@code send} or {@link #handshake}. Either way the whole handshake is bounded by
  * {@link TlsConfig#handshakeTimeoutMs()}.
+ *
+ * <p>A peer that closes the connection without close_notify (truncation) makes {@code recv} fail
+ * with {@link co.api.Errno#ECONNRESET}, as an abortive close, never return 0.
  *
  * <p>{@code close()} sends close_notify when no other coroutine is sending (bounded by
  * {@link TlsConfig#closeNotifyTimeoutMs()}), then closes the connection; {@code shutdown('w')}
- * sends close_notify and half-closes. A peer that closes without close_notify makes {@code recv}
- * fail with {@code EPROTO} (truncation), not return 0.
+ * sends close_notify and half-closes.
  *
  * <p>Thread safety: as {@link Sock}: one coroutine may receive while another sends.
  */

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Test-only key material, made once per test JVM with the running JDK's {@code keytool} in a temporary
- * directory (deleted at exit): a CA, and leaf certificates it signs. Nothing here is committed.
+ * Test-only key material, made with the running JDK's {@code keytool} in {@code target/co-tls-test-pki}:
+ * a CA, leaf certificates it signs (good, expired, wrong host, client) and an untrusted self-signed one.
+ * Nothing here is committed.
  */
 final class TestPki {
 
@@ -71,8 +72,16 @@ final class TestPki {
     }
 
     private static TestPki create() throws Exception {
-        Path dir = Files.createTempDirectory("co-tls-pki");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+        // Under target/ (never committed), so a child JVM of the suite finds the same CA; made anew
+        // when older than a day, since the certificates are short-lived.
+        Path dir = Path.of("target", "co-tls-test-pki").toAbsolutePath();
+        Path done = dir.resolve("complete");
+        if (Files.exists(done)
+                && Files.getLastModifiedTime(done).toMillis() > System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1)) {
+            return new TestPki(dir);
+        }
+        delete(dir);
+        Files.createDirectories(dir);
         TestPki pki = new TestPki(dir);
         pki.keytool("-genkeypair", "-keystore", "ca.p12", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", "CN=co test CA", "-ext", "bc:c", "-validity", "30");
@@ -80,7 +89,7 @@ final class TestPki {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> jobs = new ArrayList<>();
-            jobs.add(pool.submit(() -> pki.leaf("server", "CN=localhost", "san=dns:localhost,ip:127.0.0.1", null, 30)));
+            jobs.add(pool.submit(() -> pki.leaf("server", "CN=localhost", "san=dns:localhost,ip:127.0.0.1,ip:0:0:0:0:0:0:0:1", null, 30)));
             jobs.add(pool.submit(() -> pki.leaf("expired", "CN=localhost", "san=dns:localhost,ip:127.0.0.1", "-30d", 2)));
             jobs.add(pool.submit(() -> pki.leaf("wronghost", "CN=wrong.example", "san=dns:wrong.example", null, 30)));
             jobs.add(pool.submit(() -> pki.leaf("client", "CN=co test client", null, null, 30)));
@@ -93,6 +102,7 @@ final class TestPki {
         }
         pki.writePem("server");
         pki.writePem("client");
+        Files.writeString(done, "ok");
         return pki;
     }
 

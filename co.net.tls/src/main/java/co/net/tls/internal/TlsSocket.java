@@ -2,6 +2,7 @@ package co.net.tls.internal;
 
 import co.api.Co;
 import co.api.Errno;
+import co.api.Scheduler;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
@@ -374,8 +375,9 @@ public final class TlsSocket implements TlsSock {
                             return ioFailed();
                         }
                         if (n == 0) {
-                            return fail(Errno.EPROTO,
-                                    "TLS error: the peer closed the connection without close_notify (truncation)");
+                            // An abortive close: as a TCP reset, never as a clean end of stream.
+                            return fail(Errno.ECONNRESET,
+                                    "TLS: the peer closed the connection without close_notify (truncation)");
                         }
                     }
                     default -> {
@@ -518,7 +520,30 @@ public final class TlsSocket implements TlsSock {
             error(Errno.EINVAL, "TLS: " + e.getMessage());
             return null;
         }
+        s.handshakeInBackground();
         return s;
+    }
+
+    /**
+     * Starts the server handshake at once in its own coroutine on the caller's scheduler (a virtual
+     * thread outside coroutines), so that it neither holds up the accept loop nor waits for the
+     * application's first recv: a client's connect completes even if the server only sends later.
+     * The first recv or send waits for it; a failure is kept and reported there.
+     */
+    private void handshakeInBackground() {
+        Runnable task = () -> {
+            ensureHandshake(NO_DEADLINE);
+        };
+        Scheduler scheduler = Co.scheduler();
+        try {
+            if (scheduler != null) {
+                scheduler.go(task);
+            } else {
+                Thread.ofVirtual().name("co-tls-handshake").start(task);
+            }
+        } catch (RuntimeException stopped) {
+            // the runtime is stopping: the handshake happens on the first recv or send instead
+        }
     }
 
     @Override

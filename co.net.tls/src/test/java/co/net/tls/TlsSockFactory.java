@@ -1,0 +1,83 @@
+package co.net.tls;
+
+import co.api.Co;
+import co.api.Sock;
+import co.api.Transport;
+import co.net.nio.NioSockFactory;
+import co.net.testsuite.SockFactory;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+
+/**
+ * TLS over nio for the transport-agnostic {@link co.net.testsuite.SockSuite}: {@code tls-tcp4},
+ * {@code tls-tcp6}, {@code tls-unix}. The client checks the test CA and the name {@code localhost}.
+ */
+public final class TlsSockFactory implements SockFactory {
+
+    private final String name;
+    private final NioSockFactory plain;
+    private final Transport tls;
+
+    /**
+     * Creates the factory of a variant.
+     *
+     * @param name {@code tls-tcp4}, {@code tls-tcp6} or {@code tls-unix}
+     */
+    public TlsSockFactory(String name) {
+        this.name = name;
+        this.plain = new NioSockFactory("nio-" + name.substring("tls-".length()));
+        TestPki pki = TestPki.get();
+        this.tls = TlsTransports.over(Co.transport("nio"), pki.server().build(),
+                pki.client().serverName("localhost").build());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ProtocolFamily family() {
+        return plain.family();
+    }
+
+    @Override
+    public Sock serverSocket() {
+        return tls.socket(family(), Sock.Type.STREAM);
+    }
+
+    @Override
+    public Sock clientSocket() {
+        return tls.socket(family(), Sock.Type.STREAM);
+    }
+
+    @Override
+    public SocketAddress bindAddress() {
+        return plain.bindAddress();
+    }
+
+    @Override
+    public SocketAddress refusedAddress() {
+        return plain.refusedAddress();
+    }
+
+    @Override
+    public boolean plainWire() {
+        return false;
+    }
+
+    @Override
+    public boolean connectCanStall() {
+        return plain.connectCanStall();
+    }
+
+    @Override
+    public void close() {
+        plain.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
