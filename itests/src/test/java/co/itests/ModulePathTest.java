@@ -79,6 +79,17 @@ class ModulePathTest {
     }
 
     @Test
+    void everyTransportOnTheModulePathIsBoundThroughProvidesAndUses() throws Exception {
+        Run r = launch("--add-opens", "java.base/java.lang=co.scheduler");
+        assertEquals(0, r.exit(), r.err());
+        for (String name : List.of("nio", "tls", "mem")) {
+            assertTrue(r.out().contains("transport " + name + "=found"), r.out() + r.err());
+        }
+        assertTrue(r.out().contains("echo nio=hello"), r.out() + r.err());
+        assertTrue(r.out().contains("echo mem=hello"), r.out() + r.err());
+    }
+
+    @Test
     void internalPackagesAreNotReadableFromTheApp() throws Exception {
         Run r = launch("--add-opens", "java.base/java.lang=co.scheduler");
         assertEquals(0, r.exit(), r.err());
