@@ -263,8 +263,16 @@ class NioSockTest {
             }
         });
         co.run(() -> {
-            try (SocketChannel raw = SocketChannel.open(server.localAddress())) {
+            try (SocketChannel raw = SocketChannel.open()) {
+                // Third-party non-blocking code: connect, then read, waiting with IoEvent.
                 raw.configureBlocking(false);
+                if (!raw.connect(server.localAddress())) {
+                    try (IoEvent ev = new IoEvent(raw, IoEvent.WRITE)) {
+                        while (!raw.finishConnect()) {
+                            assertTrue(ev.await(5000), Co::strerror);
+                        }
+                    }
+                }
                 ByteBuffer b = ByteBuffer.allocate(4);
                 try (IoEvent ev = new IoEvent(raw, IoEvent.READ)) {
                     while (b.hasRemaining()) {
