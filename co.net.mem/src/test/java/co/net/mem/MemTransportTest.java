@@ -26,7 +26,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -227,5 +229,54 @@ class MemTransportTest {
         });
         Coroutines.await(client, Duration.ofSeconds(20));
         assertEquals(1000, (int) Coroutines.await(served, Duration.ofSeconds(20)));
+    }
+
+    @Test
+    @Timeout(60)
+    void tenThousandConnectionsInOneProcess() throws Exception {
+        co = Coroutines.start("affine", 2);
+        Sock server = listening(MemAddress.ANY, 1024);
+        int many = 10_000;
+        AtomicLong echoed = new AtomicLong();
+        CountDownLatch served = new CountDownLatch(many);
+        co.go(() -> {
+            for (;;) {
+                Sock c = server.accept(-1);
+                if (c == null) {
+                    return null;                                 // the listener was closed
+                }
+                co.runtime().go(() -> {
+                    try (c) {
+                        ByteBuffer b = ByteBuffer.allocate(64);
+                        int n;
+                        while ((n = c.recv(b.clear(), 10_000)) > 0 && c.send(b.flip(), 10_000) == n) {
+                            echoed.addAndGet(n);
+                        }
+                    } finally {
+                        served.countDown();
+                    }
+                });
+            }
+        });
+        CountDownLatch done = new CountDownLatch(many);
+        AtomicLong failures = new AtomicLong();
+        for (int i = 0; i < many; i++) {
+            co.runtime().go(() -> {
+                Sock s = mem.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+                try (s) {
+                    ByteBuffer b = ByteBuffer.allocate(64);
+                    if (s.connect(server.localAddress(), 10_000) != 0 || s.send(b, 10_000) != 64
+                            || s.recvn(b.clear(), 10_000) != 64) {
+                        failures.incrementAndGet();
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        assertTrue(done.await(50, TimeUnit.SECONDS), "clients did not finish");
+        assertEquals(0, failures.get());
+        assertTrue(served.await(20, TimeUnit.SECONDS), "the server did not see every client close");
+        assertEquals((long) many * 64, echoed.get());
     }
 }

@@ -21,9 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Connection {
 
-    /** One direction: bytes written by side {@code from}, read by the other side. */
+    /** The first size of a direction's buffer; it doubles as needed up to the receive buffer size. */
+    private static final int INITIAL_RING = 4096;
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** One direction: bytes written by one side, read by the other. */
     private static final class Direction {
-        final byte[] ring;
+        /** The buffered bytes, from {@link #head}, wrapping; grows on demand so idle connections stay small. */
+        byte[] ring;
+        /** The most bytes this direction buffers: the receiver's {@code SO_RCVBUF}. */
+        final int capacity;
         int head;
         int count;
         /** The writer shut down writing or closed: the reader gets end of stream after the data. */
@@ -36,9 +43,31 @@ final class Connection {
         final Condition writable;
 
         Direction(int capacity, ReentrantLock lock) {
-            ring = new byte[capacity];
+            this.capacity = capacity;
+            ring = new byte[Math.min(capacity, INITIAL_RING)];
             readable = lock.newCondition();
             writable = lock.newCondition();
+        }
+
+        /** Drops the buffered bytes and frees the buffer: nobody will read them. */
+        void discard() {
+            ring = NO_BYTES;
+            head = 0;
+            count = 0;
+        }
+
+        /** Makes room for {@code more} bytes beyond {@link #count} in {@link #ring}, within the capacity. */
+        void grow(int more) {
+            int want = Math.min(capacity, count + more);
+            if (want <= ring.length) {
+                return;
+            }
+            byte[] bigger = new byte[Math.min(capacity, Math.max(want, ring.length * 2))];
+            int first = Math.min(count, ring.length - head);
+            System.arraycopy(ring, head, bigger, 0, first);
+            System.arraycopy(ring, 0, bigger, first, count - first);
+            ring = bigger;
+            head = 0;
         }
     }
 
@@ -138,9 +167,10 @@ final class Connection {
                     buf.position(buf.limit());
                     return total;
                 }
-                int room = out.ring.length - out.count;
+                int room = out.capacity - out.count;
                 if (room > 0 && buf.hasRemaining()) {
                     int n = Math.min(room, buf.remaining());
+                    out.grow(n);
                     int tail = (out.head + out.count) % out.ring.length;
                     int first = Math.min(n, out.ring.length - tail);
                     buf.get(out.ring, tail, first);
@@ -178,7 +208,7 @@ final class Connection {
             if (read) {
                 Direction in = directions[1 - side];
                 in.readerShut = true;
-                in.count = 0;
+                in.discard();
             }
             wakeAll();
         } finally {
@@ -203,7 +233,7 @@ final class Connection {
             directions[side].writerDone = true;
             Direction in = directions[1 - side];
             in.readerClosed = true;
-            in.count = 0;
+            in.discard();
             if (reset && resetBy < 0) {
                 resetBy = side;
             }
