@@ -182,9 +182,10 @@ public final class TlsSocket implements TlsSock {
         return error(f.errno(), f.detail());
     }
 
-    private int failTls(SSLException e) {
+    private int failTls(Exception e) {
         String what = handshakeDone ? "TLS error: " : "TLS handshake failed: ";
-        return fail(Errno.EPROTO, what + e.getMessage());
+        String message = e instanceof SSLException ? e.getMessage() : e.toString();
+        return fail(Errno.EPROTO, what + message);
     }
 
     /**
@@ -293,7 +294,9 @@ public final class TlsSocket implements TlsSock {
                     }
                 }
             }
-        } catch (SSLException ex) {
+        } catch (SSLException | RuntimeException ex) {
+            // An engine bug surfacing as a RuntimeException on hostile input is a protocol failure too:
+            // co calls report errors, they do not throw.
             return failTls(ex);
         }
     }
@@ -385,7 +388,9 @@ public final class TlsSocket implements TlsSock {
                     }
                 }
             }
-        } catch (SSLException ex) {
+        } catch (SSLException | RuntimeException ex) {
+            // An engine bug surfacing as a RuntimeException on hostile input is a protocol failure too:
+            // co calls report errors, they do not throw.
             return failTls(ex);
         } finally {
             readLock.unlock();
@@ -457,7 +462,9 @@ public final class TlsSocket implements TlsSock {
                 }
             }
             return want;
-        } catch (SSLException ex) {
+        } catch (SSLException | RuntimeException ex) {
+            // An engine bug surfacing as a RuntimeException on hostile input is a protocol failure too:
+            // co calls report errors, they do not throw.
             return failTls(ex);
         } finally {
             writeLock.unlock();
