@@ -237,6 +237,24 @@ class TlsPipeTest {
     }
 
     @Test
+    void closeIsBoundedByTheCloseNotifyTimeoutWhenThePeerNeverReads() throws Exception {
+        TlsConfig client = PKI.client().serverName("localhost").closeNotifyTimeout(200).build();
+        try (Pair p = pair(serverConfig("TLSv1.3"), client, 4096, 16_384)) {
+            Future<Outcome> s = Tasks.fork(() -> Outcome.of(p.server().handshake(5000)));
+            assertEquals(0, p.client().handshake(5000), Co.strerror());
+            assertEquals(0, s.get(10, TimeUnit.SECONDS).value());
+            // The server never reads: the pipe fills, the send times out with records still queued.
+            assertEquals(-1, p.client().send(ByteBuffer.allocate(1 << 20), 100));
+            assertTrue(Co.timeout());
+            long t0 = System.nanoTime();
+            p.client().close();
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms >= 150 && ms < 1500, "close took " + ms + " ms");
+            assertFalse(p.rawClient().isOpen());
+        }
+    }
+
+    @Test
     void handshakeTimeoutIsBoundedAndFatal() {
         TlsConfig server = PKI.server().handshakeTimeout(300).build();
         PipeSock[] raw = PipeSock.pair(100, 1 << 16, 5);
