@@ -252,14 +252,11 @@ public final class Chan<T> {
      * @param ms the timeout; negative waits forever, 0 only tries
      * @param cases the cases
      * @return the index of the case performed, or -1 on timeout
+     * @throws IllegalArgumentException if there is no case and {@code ms} is negative
      * @throws IllegalStateException if the chosen send case's channel is closed
      */
     public static int select(long ms, Case<?>... cases) {
-        long nanos = Timeouts.nanos(ms);
-        if (nanos < 0 && cases.length == 0) {
-            throw new IllegalArgumentException("select with no case would wait forever");
-        }
-        return Select.select(cases, nanos);
+        return Select.select(cases, Timeouts.nanos(ms));
     }
 
     /**

@@ -35,6 +35,9 @@ final class Select {
             Objects.requireNonNull(c, "case");
         }
         if (n == 0) {
+            if (nanos < 0) {
+                throw new IllegalArgumentException("select with no case would wait forever");
+            }
             if (nanos != 0) {
                 // Nothing can ever fire: this is a sleep that nobody can cut short.
                 new Waiter(Thread.currentThread()).await(nanos);
