@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -87,6 +90,33 @@ class ModulePathTest {
         }
         assertTrue(r.out().contains("echo nio=hello"), r.out() + r.err());
         assertTrue(r.out().contains("echo mem=hello"), r.out() + r.err());
+    }
+
+    @Test
+    void aJlinkImageOfTheAppWithTheFlagBakedInRunsOnTheAffineScheduler() throws Exception {
+        Path image = Paths.get(System.getProperty("co.work"), "image");
+        if (Files.exists(image)) {
+            try (Stream<Path> s = Files.walk(image)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        java.util.spi.ToolProvider jlink = java.util.spi.ToolProvider.findFirst("jlink").orElseThrow();
+        StringWriter log = new StringWriter();
+        int rc = jlink.run(new PrintWriter(log), new PrintWriter(log),
+                "--module-path", modules + File.pathSeparator + app,
+                "--add-modules", "co.itest.app,co.scheduler,co.net.nio,co.net.tls,co.net.mem",
+                "--add-options=--add-opens=java.base/java.lang=co.scheduler",
+                "--launcher", "coapp=co.itest.app/co.itest.app.Main",
+                "--no-header-files", "--no-man-pages",
+                "--output", image.toString());
+        assertEquals(0, rc, log.toString());
+        Process p = new ProcessBuilder(image.resolve("bin").resolve("coapp").toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(out.contains("provider=affine ran=true bad=0"), out + err);
+        assertTrue(out.contains("transport mem=found") && out.contains("echo nio=hello"), out + err);
     }
 
     @Test
