@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class FuzzTest {
 
-    static final int CI_RECORDS = 3_000;
+    static final int CI_RECORDS = 2_000;
     static final int FULL_RECORDS = 120_000;
     static final long SEED = Long.getLong("co.tls.fuzz.seed", 20261123L);
 
@@ -146,7 +146,7 @@ class FuzzTest {
             raw[0].close();
             assertEquals(-1, r, "record " + i + " cannot complete a handshake");
             assertTrue(err == Errno.EPROTO || err == Errno.ECONNRESET, "record " + i + ": " + message);
-            assertTrue(ms < 1500, "record " + i + " took " + ms + " ms");
+            assertTrue(ms < 5000, "record " + i + " took " + ms + " ms (handshake timeout 2000)");
             assertTrue(!message.contains("java.lang."), "record " + i + " hit an engine exception: " + message);
             outcomes.merge(message.length() > 80 ? message.substring(0, 80) : message, 1, Integer::sum);
         }
@@ -156,7 +156,7 @@ class FuzzTest {
     @Test
     @Timeout(600)
     void mutatedRecordsAfterTheHandshakeFailCleanly() throws Exception {
-        int count = records(60, 3000);
+        int count = records(40, 3000);
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         TlsConfig server = pki.server().build();
         TlsConfig client = pki.client().serverName("localhost").build();
