@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * co as OSGi bundles, in real Felix and Equinox frameworks: each framework boots in a forked JVM
  * (through the standard {@code FrameworkFactory}), with nothing installed but the co bundles as
  * built, Apache Aries SPI Fly (the Service Loader Mediator) and the ASM bundles it needs, and the
- * test bundle {@code co.itests.probe} that imports {@code co.api} only. One JVM runs with
+ * test bundle {@code co.itests.probe} that imports {@code co.api} and {@code co.sync} only. One JVM runs with
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (inside OSGi bundles are not named modules),
  * one without; each JVM is launched once per framework and its report is checked by several tests.
  */
@@ -77,7 +77,7 @@ class OsgiTest {
         a.putValue("Bundle-ManifestVersion", "2");
         a.putValue("Bundle-SymbolicName", "co.itests.probe");
         a.putValue("Bundle-Version", "1.0.0");
-        a.putValue("Import-Package", "co.api, co.api.spi");
+        a.putValue("Import-Package", "co.api, co.api.spi, co.sync");
         Path classes = Paths.get(OsgiTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path probeClasses = classes.resolve("co/itests/osgi/probe");
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(probe), m);
@@ -155,7 +155,7 @@ class OsgiTest {
             cmd.add("start=" + jar(modules, b));
         }
         cmd.add("start=" + probe);
-        cmd.addAll(List.of("states", "probe=scheduler", "probe=echo:nio", "probe=echo:tls", "probe=lookup:mem",
+        cmd.addAll(List.of("states", "probe=scheduler", "probe=sync", "probe=echo:nio", "probe=echo:tls", "probe=lookup:mem",
                 "start=" + mem, "probe=lookup:mem", "probe=echo:mem",
                 "uninstall=co.net.mem", "probe=lookup:mem",
                 "start=" + mem, "probe=lookup:mem", "probe=stop"));
@@ -233,6 +233,15 @@ class OsgiTest {
         assertEquals(0, r.exit(), r::all);
         assertEquals(List.of("provider=virtual ran=true bad=0"), r.probe("scheduler"), r::all);
         assertTrue(r.err().contains("--add-opens java.base/java.lang=ALL-UNNAMED"), r::all);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"felix", "equinox"})
+    void coSyncWorksBetweenCoroutinesOnBothSchedulers(String framework) {
+        for (boolean opens : new boolean[] {true, false}) {
+            Run r = run(framework, opens);
+            assertEquals(List.of("waited=true sum=5050"), r.probe("sync"), r::all);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,8 @@ package co.itests.osgi.probe;
 import co.api.Co;
 import co.api.Sock;
 import co.api.Transport;
+import co.sync.Chan;
+import co.sync.WaitGroup;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,7 @@ public final class Probe {
     /**
      * Runs one step.
      *
-     * @param step {@code scheduler}, {@code lookup:NAME}, {@code echo:NAME} or {@code stop}
+     * @param step {@code scheduler}, {@code sync}, {@code lookup:NAME}, {@code echo:NAME} or {@code stop}
      * @return the outcome, one line
      * @throws Exception if the step fails in an unexpected way
      */
@@ -44,6 +46,26 @@ public final class Probe {
         }
         if (step.startsWith("echo:")) {
             return echo(Co.transport(step.substring("echo:".length())));
+        }
+        if (step.equals("sync")) {
+            WaitGroup wg = new WaitGroup();
+            Chan<Integer> chan = new Chan<>(8);
+            AtomicLong sum = new AtomicLong();
+            wg.add(2);
+            Co.go(() -> {
+                for (int i = 1; i <= 100; i++) {
+                    chan.send(i);
+                }
+                chan.close();
+                wg.done();
+            });
+            Co.go(() -> {
+                for (Integer v = chan.recv(); v != null; v = chan.recv()) {
+                    sum.addAndGet(v);
+                }
+                wg.done();
+            });
+            return "waited=" + wg.await(10_000) + " sum=" + sum.get();
         }
         if (step.equals("stop")) {
             Co.stop();
