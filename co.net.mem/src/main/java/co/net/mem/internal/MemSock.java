@@ -269,6 +269,9 @@ final class MemSock implements Sock {
         if (to == null) {
             return send(buf, ms);
         }
+        if (!open) {
+            return Connection.fail(Errno.EBADF);
+        }
         return Connection.fail(connection != null ? Errno.EISCONN : Errno.ENOTCONN);
     }
 
