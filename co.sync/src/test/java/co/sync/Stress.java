@@ -2,7 +2,7 @@ package co.sync;
 
 /**
  * Sizes and layouts for stress tests. The system property {@code co.sync.stress} (an integer,
- * default 1) multiplies every iteration count: {@code mvn -Pstress} sets it to 20 for soak runs.
+ * default 1) multiplies every iteration count: {@code mvn -Pstress} sets it to 5 for soak runs.
  */
 final class Stress {
 

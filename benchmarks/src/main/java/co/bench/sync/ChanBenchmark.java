@@ -1,0 +1,187 @@
+package co.bench.sync;
+
+import co.api.spi.CoRuntime;
+import co.sync.Chan;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link Chan} against {@link SynchronousQueue} and {@link ArrayBlockingQueue}.
+ *
+ * <ul>
+ *   <li>ping-pong: two parties bounce a token over two unbuffered channels (ns per round trip,
+ *       that is two hand-offs);</li>
+ *   <li>throughput: one producer streams values through a 1024-slot buffer to one consumer (ns per
+ *       value).</li>
+ * </ul>
+ * co cases run on the affine runtime, both parties on one scheduler ("SameScheduler") or on two;
+ * the j.u.c. cases (and Chan, for reference) on JDK virtual threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+public class ChanBenchmark {
+
+    static final int ROUNDS = 20_000;
+    static final int VALUES = 200_000;
+    static final int BUFFER = 1024;
+    private static final Integer TOKEN = 42;
+
+    private CoRuntime affine;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        affine = Harness.affine(2);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        affine.stop();
+    }
+
+    private Harness.Starter sameScheduler() {
+        return (party, body) -> affine.schedulers().get(0).go(body);
+    }
+
+    // ------------------------------------------------------------------ ping-pong
+
+    private static void pingPongChan(Harness.Starter starter) throws Exception {
+        Chan<Integer> ping = new Chan<>();
+        Chan<Integer> pong = new Chan<>();
+        Harness.run(starter, () -> {
+            for (int i = 0; i < ROUNDS; i++) {
+                ping.send(TOKEN);
+                pong.recv();
+            }
+        }, () -> {
+            for (int i = 0; i < ROUNDS; i++) {
+                pong.send(ping.recv());
+            }
+        });
+    }
+
+    private static void pingPongQueue(Harness.Starter starter) throws Exception {
+        BlockingQueue<Integer> ping = new SynchronousQueue<>();
+        BlockingQueue<Integer> pong = new SynchronousQueue<>();
+        Harness.run(starter, () -> {
+            try {
+                for (int i = 0; i < ROUNDS; i++) {
+                    ping.put(TOKEN);
+                    pong.take();
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> {
+            try {
+                for (int i = 0; i < ROUNDS; i++) {
+                    pong.put(ping.take());
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void pingPongChanCoAffineSameScheduler() throws Exception {
+        pingPongChan(sameScheduler());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void pingPongChanCoAffine() throws Exception {
+        pingPongChan(Harness.on(affine));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void pingPongChanJdkVirtual() throws Exception {
+        pingPongChan(Harness.jdkVirtualThreads());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void pingPongSynchronousQueueJdkVirtual() throws Exception {
+        pingPongQueue(Harness.jdkVirtualThreads());
+    }
+
+    // ------------------------------------------------------------------ throughput
+
+    private static void streamChan(Harness.Starter starter) throws Exception {
+        Chan<Integer> ch = new Chan<>(BUFFER);
+        Harness.run(starter, () -> {
+            for (int i = 0; i < VALUES; i++) {
+                ch.send(TOKEN);
+            }
+        }, () -> {
+            for (int i = 0; i < VALUES; i++) {
+                ch.recv();
+            }
+        });
+    }
+
+    private static void streamQueue(Harness.Starter starter) throws Exception {
+        BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(BUFFER);
+        Harness.run(starter, () -> {
+            try {
+                for (int i = 0; i < VALUES; i++) {
+                    queue.put(TOKEN);
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> {
+            try {
+                for (int i = 0; i < VALUES; i++) {
+                    queue.take();
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public void throughputChanCoAffineSameScheduler() throws Exception {
+        streamChan(sameScheduler());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public void throughputChanCoAffine() throws Exception {
+        streamChan(Harness.on(affine));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public void throughputChanJdkVirtual() throws Exception {
+        streamChan(Harness.jdkVirtualThreads());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public void throughputArrayBlockingQueueJdkVirtual() throws Exception {
+        streamQueue(Harness.jdkVirtualThreads());
+    }
+}

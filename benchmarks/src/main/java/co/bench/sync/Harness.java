@@ -1,0 +1,76 @@
+package co.bench.sync;
+
+import co.api.Scheduler;
+import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Where the parties of a sync benchmark run: coroutines of co's {@code affine} runtime (party
+ * {@code i} on scheduler {@code i % n}), or JDK virtual threads on the default scheduler.
+ */
+final class Harness {
+
+    private Harness() {
+    }
+
+    /** Starts one party. */
+    interface Starter {
+        void start(int party, Runnable body);
+    }
+
+    static CoRuntime affine(int schedulers) {
+        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
+            if (p.name().equals("affine")) {
+                if (!p.isAvailable()) {
+                    throw new IllegalStateException("affine unavailable", p.unavailabilityCause());
+                }
+                return p.create(schedulers);
+            }
+        }
+        throw new IllegalStateException("no affine provider");
+    }
+
+    static Starter on(CoRuntime rt) {
+        return (party, body) -> {
+            Scheduler s = rt.schedulers().get(party % rt.schedulers().size());
+            s.go(body);
+        };
+    }
+
+    static Starter jdkVirtualThreads() {
+        return (party, body) -> Thread.ofVirtual().start(body);
+    }
+
+    /**
+     * Runs the parties to completion and rethrows a failure.
+     *
+     * @param starter where they run
+     * @param parties the bodies
+     */
+    static void run(Starter starter, Runnable... parties) throws Exception {
+        CountDownLatch done = new CountDownLatch(parties.length);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < parties.length; i++) {
+            Runnable body = parties[i];
+            starter.start(i, () -> {
+                try {
+                    body.run();
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("benchmark parties did not finish");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(failure.get());
+        }
+    }
+}

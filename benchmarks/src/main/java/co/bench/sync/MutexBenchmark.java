@@ -1,0 +1,106 @@
+package co.bench.sync;
+
+import co.api.spi.CoRuntime;
+import co.sync.Mutex;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link Mutex} against {@link ReentrantLock}, uncontended (one caller) and contended (four
+ * coroutines or virtual threads incrementing one counter). Contended cases report ns per
+ * lock/unlock pair across all parties.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+public class MutexBenchmark {
+
+    static final int PARTIES = 4;
+    static final int PER_PARTY = 20_000;
+
+    private CoRuntime affine;
+    private final Mutex mutex = new Mutex();
+    private final ReentrantLock reentrantLock = new ReentrantLock();
+    private long counter;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        affine = Harness.affine(2);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        affine.stop();
+    }
+
+    @Benchmark
+    public long uncontendedMutex() {
+        mutex.lock();
+        try {
+            return ++counter;
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    @Benchmark
+    public long uncontendedReentrantLock() {
+        reentrantLock.lock();
+        try {
+            return ++counter;
+        } finally {
+            reentrantLock.unlock();
+        }
+    }
+
+    private void contended(Harness.Starter starter, Runnable lock, Runnable unlock) throws Exception {
+        Runnable party = () -> {
+            for (int i = 0; i < PER_PARTY; i++) {
+                lock.run();
+                try {
+                    counter++;
+                } finally {
+                    unlock.run();
+                }
+            }
+        };
+        Runnable[] parties = new Runnable[PARTIES];
+        Arrays.fill(parties, party);
+        Harness.run(starter, parties);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PARTIES * PER_PARTY)
+    public void contendedMutexCoAffine() throws Exception {
+        contended(Harness.on(affine), mutex::lock, mutex::unlock);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PARTIES * PER_PARTY)
+    public void contendedMutexJdkVirtual() throws Exception {
+        contended(Harness.jdkVirtualThreads(), mutex::lock, mutex::unlock);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PARTIES * PER_PARTY)
+    public void contendedReentrantLockJdkVirtual() throws Exception {
+        contended(Harness.jdkVirtualThreads(), reentrantLock::lock, reentrantLock::unlock);
+    }
+}
