@@ -109,6 +109,16 @@ public interface Sock extends AutoCloseable {
     int connect(SocketAddress remote, int ms);
 
     /**
+     * Connects, waiting for ever (co's {@code connect} with its default {@code ms = -1}).
+     *
+     * @param remote the address
+     * @return 0, or -1 on error
+     */
+    default int connect(SocketAddress remote) {
+        return connect(remote, -1);
+    }
+
+    /**
      * Receives what is available, at least one byte, into {@code buf} (co's {@code recv}).
      *
      * @param buf the buffer; bytes go between its position and limit, and its position advances
@@ -117,6 +127,16 @@ public interface Sock extends AutoCloseable {
      *     -1 on timeout or error
      */
     int recv(ByteBuffer buf, int ms);
+
+    /**
+     * Receives, waiting for ever (co's default {@code ms = -1}); see {@link #recv(ByteBuffer, int)}.
+     *
+     * @param buf the buffer
+     * @return bytes received, 0 if the peer closed, -1 on error
+     */
+    default int recv(ByteBuffer buf) {
+        return recv(buf, -1);
+    }
 
     /**
      * Receives into part of an array, as {@link #recv(ByteBuffer, int)}.
@@ -158,6 +178,17 @@ public interface Sock extends AutoCloseable {
     }
 
     /**
+     * Receives exactly {@code buf.remaining()} bytes, waiting for ever; see
+     * {@link #recvn(ByteBuffer, int)}.
+     *
+     * @param buf the buffer to fill
+     * @return the number of bytes asked for, 0 if the peer closed first, -1 on error
+     */
+    default int recvn(ByteBuffer buf) {
+        return recvn(buf, -1);
+    }
+
+    /**
      * Receives exactly {@code len} bytes into an array, as {@link #recvn(ByteBuffer, int)}.
      *
      * @param b the array
@@ -190,6 +221,16 @@ public interface Sock extends AutoCloseable {
      *     {@link Errno#ECONNRESET}, ...; some bytes may have gone)
      */
     int send(ByteBuffer buf, int ms);
+
+    /**
+     * Sends all of {@code buf}'s remaining bytes, waiting for ever (co's default {@code ms = -1}).
+     *
+     * @param buf the bytes
+     * @return the number of bytes, or -1 on error
+     */
+    default int send(ByteBuffer buf) {
+        return send(buf, -1);
+    }
 
     /**
      * Sends part of an array, as {@link #send(ByteBuffer, int)}.
