@@ -187,7 +187,8 @@ class OsgiTest {
     private static boolean declaresItsTransportProvider(Path bundle) throws IOException {
         try (JarFile jar = new JarFile(bundle.toFile())) {
             String provides = jar.getManifest().getMainAttributes().getValue("Provide-Capability");
-            return provides != null && provides.contains("osgi.serviceloader=\"co.api.spi.TransportProvider\"");
+            return provides != null
+                    && provides.replace("\"", "").replace(" ", "").contains("osgi.serviceloader=co.api.spi.TransportProvider");
         }
     }
 
