@@ -8,13 +8,14 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The transport-agnostic suite over "mem": by name, and with TCP-style addresses. */
+/** The transport-agnostic suite over "mem": by name, with TCP-style addresses, and with TLS on top. */
 @ExtendWith(MemSockSuiteTest.InProcessOnly.class)
 class MemSockSuiteTest extends SockSuite {
 
     @Override
     protected List<SockFactory> factories() {
-        return List.of(new MemSockFactory("mem-name"), new MemSockFactory("mem-inet"));
+        return List.of(new MemSockFactory("mem-name"), new MemSockFactory("mem-inet"),
+                new TlsOverMemSockFactory("tls-over-mem"));
     }
 
     /** Skips the case whose clients run in a child JVM: in-memory sockets exist in one JVM only. */
