@@ -400,6 +400,40 @@ class SchedulerContractTest {
         assertFalse(rt.isStopped());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"affine", "virtual"})
+    void parkNanosTimesOutOrReturnsOnUnpark(String provider) throws Exception {
+        CoRuntime rt = rt(provider);
+        // Times out: loops on a condition nobody sets, as LockSupport's callers do.
+        long took = Runtimes.call(rt, () -> {
+            long t0 = System.nanoTime();
+            long deadline = t0 + 30_000_000L;
+            for (long left = 30_000_000L; left > 0; left = deadline - System.nanoTime()) {
+                Co.runtime().parkNanos(this, left);
+            }
+            return System.nanoTime() - t0;
+        });
+        assertTrue(took >= 30_000_000L, "woke early: " + took);
+        // Returns on unpark long before its 20 s are up.
+        AtomicReference<Thread> t = new AtomicReference<>();
+        AtomicInteger flag = new AtomicInteger();
+        java.util.concurrent.CompletableFuture<Long> woke = new java.util.concurrent.CompletableFuture<>();
+        rt.go(() -> {
+            t.set(Thread.currentThread());
+            long t0 = System.nanoTime();
+            while (flag.get() == 0) {
+                Co.runtime().parkNanos(this, 20_000_000_000L);
+            }
+            woke.complete(System.nanoTime() - t0);
+        });
+        while (t.get() == null) {
+            Thread.onSpinWait();
+        }
+        flag.set(1);
+        java.util.concurrent.locks.LockSupport.unpark(t.get());
+        assertTrue(woke.get(10, TimeUnit.SECONDS) < 10_000_000_000L);
+    }
+
     @Test
     void anUnparkFromAPlainThreadResumesAnAffineCoroutine() throws Exception {
         CoRuntime rt = rt("affine");

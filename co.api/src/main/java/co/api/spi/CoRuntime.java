@@ -61,6 +61,20 @@ public interface CoRuntime {
     void sleep(long ms);
 
     /**
+     * Parks the calling thread for at most {@code nanos}, as {@link
+     * java.util.concurrent.locks.LockSupport#parkNanos(Object, long)} does, and with its contract: it
+     * returns on {@code unpark}, on interrupt, when the time is up, or spuriously, so callers loop on
+     * their own condition. A scheduler whose coroutines have a timer of their own (affine) uses it
+     * instead of the JDK's shared timer threads; on any other thread this is {@code parkNanos}.
+     *
+     * @param blocker the object the thread waits on, for diagnostics
+     * @param nanos the longest wait; nothing happens if {@code <= 0}
+     */
+    default void parkNanos(Object blocker, long nanos) {
+        java.util.concurrent.locks.LockSupport.parkNanos(blocker, nanos);
+    }
+
+    /**
      * Returns the poller that the calling thread must use to wait for channel readiness: its
      * scheduler's own poller in a coroutine, a shared one elsewhere.
      *

@@ -83,6 +83,16 @@ final class AffineRuntime implements CoRuntime {
     }
 
     @Override
+    public void parkNanos(Object blocker, long nanos) {
+        AffineScheduler s = own();
+        if (s == null) {
+            java.util.concurrent.locks.LockSupport.parkNanos(blocker, nanos);
+        } else if (nanos > 0) {
+            s.parkNanos(blocker, nanos);
+        }
+    }
+
+    @Override
     public Poller poller() {
         AffineScheduler s = own();
         return s != null ? s : SharedPoller.instance();

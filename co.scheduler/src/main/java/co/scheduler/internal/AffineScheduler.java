@@ -251,6 +251,34 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
     }
 
+    /** Unparks a coroutine when its timed park is up. */
+    private static final class Unparker extends Timer {
+        final Thread thread;
+
+        Unparker(Thread thread, long deadline) {
+            this.thread = thread;
+            this.deadline = deadline;
+        }
+
+        @Override
+        void fire() {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * A timed park of the calling coroutine of this scheduler on this scheduler's timer heap; the
+     * contract of {@link LockSupport#parkNanos(Object, long)} (spurious returns allowed).
+     */
+    void parkNanos(Object blocker, long nanos) {
+        Unparker u = new Unparker(Thread.currentThread(), System.nanoTime() + nanos);
+        timers.add(u);
+        LockSupport.park(blocker);
+        if (u.index >= 0) {
+            timers.remove(u);
+        }
+    }
+
     // ------------------------------------------------------------------ I/O readiness
 
     /** A coroutine waiting for readiness; it is also its own timeout timer. */
