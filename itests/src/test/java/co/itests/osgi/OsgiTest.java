@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,8 +123,11 @@ class OsgiTest {
         return RUNS.computeIfAbsent(framework + "/" + opens, k -> {
             try {
                 return launch(framework, opens);
-            } catch (Exception e) {
-                throw new IllegalStateException("launching " + k, e);
+            } catch (Exception | AssertionError e) {
+                // Kept, so that the other tests of this JVM fail at once with the reason instead of relaunching.
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                return new Run(-1, List.of(), "", "launching " + k + " failed: " + trace);
             }
         });
     }
@@ -162,9 +166,7 @@ class OsgiTest {
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (OutputStream stdin = p.getOutputStream()) {
-            // the launcher reads nothing
-        }
+        p.getOutputStream().close();                            // the launcher reads nothing
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), () -> framework + " JVM did not finish; stdout so far:\n" + read(out));
         } finally {
