@@ -151,6 +151,8 @@ class OsgiTest {
                 "-cp", classes + File.pathSeparator + jar(osgi.resolve(framework), framework.equals("felix")
                         ? "org.apache.felix.framework" : "org.eclipse.osgi"),
                 "co.itests.osgi.launcher.Launcher", dir.resolve("storage").toString()));
+        // First without a mediator: co.api must refuse to resolve (and say why) rather than start blind.
+        cmd.add("start=" + jar(modules, "co.api"));
         for (String asm : List.of("asm", "asm-tree", "asm-analysis", "asm-commons", "asm-util")) {
             cmd.add("start=" + jar(bundles, asm));
         }
@@ -219,6 +221,16 @@ class OsgiTest {
         assertEquals(expected, installed, r::all);
         assertEquals(expected, active, r::all);
         assertTrue(r.lines().contains("framework stopped cleanly"), r::all);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"felix", "equinox"})
+    void withoutTheServiceLoaderMediatorCoApiDoesNotResolveAndNamesTheMissingExtender(String framework) {
+        Run r = run(framework, true);
+        String first = r.lines().stream().filter(l -> l.endsWith(" co.api") || l.startsWith("failed co.api ")).findFirst()
+                .orElse("none");
+        assertTrue(first.startsWith("failed co.api ") && first.contains("osgi.serviceloader.processor"), r::all);
+        assertTrue(r.lines().contains("started co.api"), r::all);
     }
 
     @ParameterizedTest(name = "{0}")
