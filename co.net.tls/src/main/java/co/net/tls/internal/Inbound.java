@@ -15,11 +15,17 @@ import javax.net.ssl.SSLException;
  */
 final class Inbound {
 
+    /** The inbound buffer grows to this many records when reads keep filling it (bulk transfers). */
+    private static final int MAX_RECORDS_PER_READ = 4;
+
+    private final int packetSize;
     private ByteBuffer net;
     private ByteBuffer app;
     private boolean closed;
+    private boolean busy;
 
     Inbound(int packetSize, int appSize) {
+        this.packetSize = packetSize;
         this.net = ByteBuffer.allocate(packetSize).flip();
         this.app = ByteBuffer.allocate(appSize).flip();
     }
@@ -107,14 +113,18 @@ final class Inbound {
      */
     int fill(Sock sock, int ms) {
         net.compact();
-        if (!net.hasRemaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(net.capacity() * 2);
+        if (!net.hasRemaining() || (busy && net.capacity() < MAX_RECORDS_PER_READ * packetSize)) {
+            // Full, or the last read filled the buffer: read several records per underlying recv.
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(net.capacity() * 2, MAX_RECORDS_PER_READ * packetSize));
             net.flip();
             bigger.put(net);
             net = bigger;
+            busy = false;
         }
         try {
-            return sock.recv(net, ms);
+            int n = sock.recv(net, ms);
+            busy = n > 0 && !net.hasRemaining();
+            return n;
         } finally {
             net.flip();
         }

@@ -61,8 +61,9 @@ final class Outbound {
     Want wrapHandshake() throws SSLException {
         lock.lock();
         try {
+            // A whole flight (ServerHello ... Finished) goes into one buffer: one underlying send.
             while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                if (wrap(EMPTY, 1) == 0) {
+                if (wrap(EMPTY, RECORDS_PER_SEND) == 0) {
                     break;
                 }
             }

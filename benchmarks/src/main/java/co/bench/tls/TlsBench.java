@@ -1,0 +1,645 @@
+package co.bench.tls;
+
+import co.api.Co;
+import co.api.Sock;
+import co.api.Transport;
+import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
+import co.net.tls.TlsConfig;
+import co.net.tls.TlsTransports;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Side-by-side TLS 1.3 benchmark, one JVM, one run: bulk MB/s over one connection and full
+ * handshakes/s, for co's TLS transport (affine scheduler, nio), JDK {@link SSLSocket} on virtual
+ * threads, and Netty 4.2's {@link SslHandler} with the JDK provider. All three use the same
+ * {@link SSLContext}s, the same EC P-256 key, the same cipher suite and loopback TCP.
+ *
+ * <p>Full handshakes: every client connection gets its own client {@link SSLContext} (made before
+ * timing), so no session is ever resumed. Run (see docs/tls.md):
+ * {@code java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar co.bench.tls.TlsBench}
+ */
+public final class TlsBench {
+
+    static final int BULK_MB = Integer.getInteger("bulk.mb", 512);
+    static final int HANDSHAKES = Integer.getInteger("handshakes", 2000);
+    static final int CONCURRENCY = Integer.getInteger("concurrency", 4);
+    static final int ROUNDS = Integer.getInteger("rounds", 3);
+    static final int CHUNK = 64 * 1024;
+
+    static SSLContext serverContext;
+    static TrustManagerFactory trust;
+
+    private TlsBench() {
+    }
+
+    /**
+     * Runs everything and prints the table.
+     *
+     * @param args none
+     * @throws Exception on setup failure
+     */
+    public static void main(String[] args) throws Exception {
+        setUpKeys();
+        List<String> rows = new ArrayList<>();
+        double[][] r = new double[3][2];
+        String[] names = {"co tls (affine, nio)", "JDK SSLSocket, virtual threads", "Netty 4.2 SslHandler (JDK)"};
+        Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl()};
+        String only = System.getProperty("impls", "co,jdk,netty");
+        String[] keys = {"co", "jdk", "netty"};
+        for (int i = 0; i < impls.length; i++) {
+            if (!only.contains(keys[i])) {
+                r[i][0] = Double.NaN;
+                r[i][1] = Double.NaN;
+                continue;
+            }
+            impls[i].start();
+            try {
+                impls[i].bulk(BULK_MB / 4);                    // warm-up
+                impls[i].handshakes(HANDSHAKES / 4);
+                double bestBulk = 0;
+                double bestHs = 0;
+                for (int round = 0; round < ROUNDS; round++) {
+                    bestBulk = Math.max(bestBulk, impls[i].bulk(BULK_MB));
+                    bestHs = Math.max(bestHs, impls[i].handshakes(HANDSHAKES));
+                }
+                r[i][0] = bestBulk;
+                r[i][1] = bestHs;
+            } finally {
+                impls[i].stop();
+            }
+            rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f |", names[i], r[i][0], r[i][1]));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "co / JDK SSLSocket: bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[1][0],
+                r[0][1] / r[1][1]));
+        out.append(String.format(Locale.ROOT, "co / Netty:         bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[2][0],
+                r[0][1] / r[2][1]));
+        out.append(String.format(Locale.ROOT, "%n| implementation | TLS 1.3 bulk MB/s (best of %d, %d MiB) | full handshakes/s "
+                + "(best of %d, %d, %d concurrent) |%n|---|---|---|%n", ROUNDS, BULK_MB, ROUNDS, HANDSHAKES, CONCURRENCY));
+        rows.forEach(row -> out.append(row).append('\n'));
+        System.out.print(out);
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    static void setUpKeys() throws Exception {
+        Path dir = Files.createTempDirectory("co-tls-bench");
+        Path p12 = dir.resolve("server.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", p12.toString(), "-storepass", "benchpw", "-keypass", "benchpw",
+                "-storetype", "PKCS12", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed");
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            ks.load(in, "benchpw".toCharArray());
+        }
+        Files.delete(p12);
+        Files.delete(dir);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "benchpw".toCharArray());
+        serverContext = SSLContext.getInstance("TLSv1.3");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("server", ks.getCertificate("server"));
+        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+    }
+
+    /** A fresh client context: nothing cached, so every handshake is a full one. */
+    static SSLContext clientContext() throws Exception {
+        SSLContext c = SSLContext.getInstance("TLSv1.3");
+        c.init(null, trust.getTrustManagers(), null);
+        return c;
+    }
+
+    static SSLContext[] clientContexts(int n) throws Exception {
+        SSLContext[] all = new SSLContext[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = clientContext();
+        }
+        return all;
+    }
+
+    static double mbPerSecond(long bytes, long nanos) {
+        return bytes / (1024.0 * 1024.0) / (nanos / 1e9);
+    }
+
+    /** One implementation: a server that sinks bulk data and echoes one byte per connection. */
+    interface Impl {
+        void start() throws Exception;
+
+        double bulk(int mb) throws Exception;
+
+        double handshakes(int n) throws Exception;
+
+        void stop() throws Exception;
+    }
+
+    // ------------------------------------------------------------------ co
+
+    static final class CoImpl implements Impl {
+        CoRuntime rt;
+        Transport tls;
+        Sock listener;
+        TlsConfig client;
+
+        @Override
+        public void start() throws Exception {
+            for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
+                if (p.name().equals(System.getProperty("co.bench.scheduler", "affine"))) {
+                    rt = p.create(Runtime.getRuntime().availableProcessors());
+                }
+            }
+            TlsConfig server = TlsConfig.builder().sslContext(serverContext).protocols("TLSv1.3").build();
+            client = TlsConfig.builder().sslContext(clientContext()).protocols("TLSv1.3").build();
+            tls = TlsTransports.over(Co.transport("nio"), server, client);
+            listener = tls.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            listener.listen();
+            // The server (accept loop, handshakes, connections) lives on scheduler 0 and the load
+            // generator on scheduler 1, as two processes would: with affine scheduling two coroutines
+            // of one scheduler never run in parallel.
+            rt.schedulers().get(0).go(() -> {
+                for (;;) {
+                    Sock c = listener.accept(-1);
+                    if (c == null) {
+                        if (!listener.isOpen()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    Co.scheduler().go(() -> serve(c));
+                }
+            });
+        }
+
+        co.api.Scheduler client() {
+            return rt.schedulers().get(rt.schedulers().size() - 1);
+        }
+
+        static void serve(Sock c) {
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            try (c) {
+                // First byte: 'b' = bulk (sink, then answer 1 byte), 'h' = handshake ping (echo it).
+                buf.limit(1);
+                if (c.recvn(buf, 10_000) != 1) {
+                    return;
+                }
+                if (buf.get(0) == 'h') {
+                    buf.flip();
+                    c.send(buf, 10_000);
+                    c.recv(buf.clear(), 10_000);
+                    return;
+                }
+                buf.clear().limit(8);
+                c.recvn(buf, 10_000);
+                long total = buf.flip().getLong();
+                for (long got = 0; got < total; ) {
+                    int n = c.recv(buf.clear(), 10_000);
+                    if (n <= 0) {
+                        return;
+                    }
+                    got += n;
+                }
+                c.send(ByteBuffer.wrap(new byte[] {1}), 10_000);
+            }
+        }
+
+        <T> T inCoroutine(java.util.concurrent.Callable<T> body) throws Exception {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            client().go(() -> {
+                try {
+                    f.complete(body.call());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+            return f.get(120, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public double bulk(int mb) throws Exception {
+            long total = (long) mb << 20;
+            return inCoroutine(() -> {
+                Sock s = tls.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+                try (s) {
+                    check(s.connect(listener.localAddress(), 5000) == 0);
+                    ByteBuffer head = ByteBuffer.allocate(9).put((byte) 'b').putLong(total).flip();
+                    check(s.send(head, 5000) == 9);
+                    ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+                    long t0 = System.nanoTime();
+                    for (long sent = 0; sent < total; sent += CHUNK) {
+                        check(s.send(chunk.clear(), 10_000) == CHUNK);
+                    }
+                    check(s.recvn(ByteBuffer.allocate(1), 10_000) == 1);
+                    return mbPerSecond(total, System.nanoTime() - t0);
+                }
+            });
+        }
+
+        @Override
+        public double handshakes(int n) throws Exception {
+            SSLContext[] contexts = clientContexts(n);
+            Transport[] transports = new Transport[n];
+            for (int i = 0; i < n; i++) {
+                transports[i] = TlsTransports.over(Co.transport("nio"), client,
+                        TlsConfig.builder().sslContext(contexts[i]).protocols("TLSv1.3").build());
+            }
+            CountDownLatch done = new CountDownLatch(CONCURRENCY);
+            AtomicLong failures = new AtomicLong();
+            long t0 = System.nanoTime();
+            for (int w = 0; w < CONCURRENCY; w++) {
+                int first = w;
+                client().go(() -> {
+                    for (int i = first; i < n; i += CONCURRENCY) {
+                        Sock s = transports[i].socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+                        try (s) {
+                            if (s.connect(listener.localAddress(), 5000) != 0
+                                    || s.send(ByteBuffer.wrap(new byte[] {'h'}), 5000) != 1
+                                    || s.recvn(ByteBuffer.allocate(1), 5000) != 1) {
+                                failures.incrementAndGet();
+                            }
+                        }
+                    }
+                    done.countDown();
+                });
+            }
+            check(done.await(300, TimeUnit.SECONDS));
+            long nanos = System.nanoTime() - t0;
+            check(failures.get() == 0);
+            return n / (nanos / 1e9);
+        }
+
+        @Override
+        public void stop() {
+            listener.close();
+            rt.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ JDK SSLSocket, virtual threads
+
+    static final class JdkImpl implements Impl {
+        SSLServerSocket server;
+        SSLContext client;
+
+        @Override
+        public void start() throws Exception {
+            server = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket(0, 1024,
+                    InetAddress.getLoopbackAddress());
+            client = clientContext();
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        SSLSocket c = (SSLSocket) server.accept();
+                        Thread.ofVirtual().start(() -> serve(c));
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        static void serve(SSLSocket c) {
+            try (c) {
+                InputStream in = c.getInputStream();
+                OutputStream out = c.getOutputStream();
+                int kind = in.read();
+                if (kind == 'h') {
+                    out.write('h');
+                    out.flush();
+                    in.read();
+                    return;
+                }
+                long total = ByteBuffer.wrap(in.readNBytes(8)).getLong();
+                byte[] buf = new byte[CHUNK];
+                for (long got = 0; got < total; ) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        return;
+                    }
+                    got += n;
+                }
+                out.write(1);
+                out.flush();
+            } catch (Exception ignored) {
+                // the benchmark checks the client side
+            }
+        }
+
+        SSLSocket connect(SSLContext ctx) throws Exception {
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+                    server.getLocalPort());
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            p.setProtocols(new String[] {"TLSv1.3"});
+            s.setSSLParameters(p);
+            return s;
+        }
+
+        @Override
+        public double bulk(int mb) throws Exception {
+            long total = (long) mb << 20;
+            CompletableFuture<Double> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (SSLSocket s = connect(client)) {
+                    OutputStream out = s.getOutputStream();
+                    out.write(ByteBuffer.allocate(9).put((byte) 'b').putLong(total).array());
+                    byte[] chunk = new byte[CHUNK];
+                    long t0 = System.nanoTime();
+                    for (long sent = 0; sent < total; sent += CHUNK) {
+                        out.write(chunk);
+                    }
+                    out.flush();
+                    check(s.getInputStream().read() == 1);
+                    f.complete(mbPerSecond(total, System.nanoTime() - t0));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+            return f.get(120, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public double handshakes(int n) throws Exception {
+            SSLContext[] contexts = clientContexts(n);
+            CountDownLatch done = new CountDownLatch(CONCURRENCY);
+            AtomicLong failures = new AtomicLong();
+            long t0 = System.nanoTime();
+            for (int w = 0; w < CONCURRENCY; w++) {
+                int first = w;
+                Thread.ofVirtual().start(() -> {
+                    for (int i = first; i < n; i += CONCURRENCY) {
+                        try (SSLSocket s = connect(contexts[i])) {
+                            s.getOutputStream().write('h');
+                            s.getOutputStream().flush();
+                            check(s.getInputStream().read() == 'h');
+                        } catch (Throwable t) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    done.countDown();
+                });
+            }
+            check(done.await(300, TimeUnit.SECONDS));
+            long nanos = System.nanoTime() - t0;
+            check(failures.get() == 0);
+            return n / (nanos / 1e9);
+        }
+
+        @Override
+        public void stop() throws Exception {
+            server.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ Netty
+
+    static final class NettyImpl implements Impl {
+        EventLoopGroup group;
+        Channel serverChannel;
+        SSLContext client;
+
+        @Override
+        public void start() throws Exception {
+            group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+            client = clientContext();
+            serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            SSLEngine e = serverContext.createSSLEngine();
+                            e.setUseClientMode(false);
+                            ch.pipeline().addLast(new SslHandler(e), new ServerHandler());
+                        }
+                    }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+        }
+
+        /** Sink / echo, as the other servers. */
+        static final class ServerHandler extends ChannelInboundHandlerAdapter {
+            long total = -1;
+            long got;
+            int kind = -1;
+            final ByteBuf head = Unpooled.buffer(8);
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                try {
+                    if (kind < 0 && b.isReadable()) {
+                        kind = b.readByte();
+                        if (kind == 'h') {
+                            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'h'}));
+                            return;
+                        }
+                    }
+                    if (kind == 'b') {
+                        if (total < 0) {
+                            int n = Math.min(8 - head.readableBytes(), b.readableBytes());
+                            b.readBytes(head, n);
+                            if (head.readableBytes() == 8) {
+                                total = head.readLong();
+                            }
+                        }
+                        got += b.readableBytes();
+                        if (total >= 0 && got >= total) {
+                            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+                        }
+                    }
+                } finally {
+                    b.release();
+                }
+            }
+        }
+
+        /** Client: sends 'b' + length + data as fast as writability allows, completes on the answer. */
+        static final class BulkClient extends ChannelInboundHandlerAdapter {
+            final long total;
+            final CompletableFuture<Long> done = new CompletableFuture<>();
+            long sent;
+            long t0;
+
+            BulkClient(long total) {
+                this.total = total;
+            }
+
+            void pump(ChannelHandlerContext ctx) {
+                while (sent < total && ctx.channel().isWritable()) {
+                    ctx.write(Unpooled.wrappedBuffer(new byte[CHUNK]));
+                    sent += CHUNK;
+                }
+                ctx.flush();
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && e.isSuccess()) {
+                    ctx.write(Unpooled.buffer(9).writeByte('b').writeLong(total));
+                    t0 = System.nanoTime();
+                    pump(ctx);
+                }
+            }
+
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                pump(ctx);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                done.complete(System.nanoTime() - t0);
+                ctx.close();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                done.completeExceptionally(cause);
+                ctx.close();
+            }
+        }
+
+        /** Client: after the handshake sends 'h', completes on the echo. */
+        static final class PingClient extends ChannelInboundHandlerAdapter {
+            final CompletableFuture<Void> done = new CompletableFuture<>();
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e) {
+                    if (e.isSuccess()) {
+                        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'h'}));
+                    } else {
+                        done.completeExceptionally(e.cause());
+                    }
+                }
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                done.complete(null);
+                ctx.close();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                done.completeExceptionally(cause);
+                ctx.close();
+            }
+        }
+
+        Channel connect(SSLContext ctx, ChannelInboundHandlerAdapter handler) throws Exception {
+            InetSocketAddress to = (InetSocketAddress) serverChannel.localAddress();
+            return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new io.netty.channel.WriteBufferWaterMark(256 * 1024, 512 * 1024))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            SSLEngine e = ctx.createSSLEngine("127.0.0.1", to.getPort());
+                            e.setUseClientMode(true);
+                            SSLParameters p = e.getSSLParameters();
+                            p.setEndpointIdentificationAlgorithm("HTTPS");
+                            p.setProtocols(new String[] {"TLSv1.3"});
+                            e.setSSLParameters(p);
+                            ch.pipeline().addLast(new SslHandler(e), handler);
+                        }
+                    }).connect(to).sync().channel();
+        }
+
+        @Override
+        public double bulk(int mb) throws Exception {
+            long total = (long) mb << 20;
+            BulkClient c = new BulkClient(total);
+            connect(client, c);
+            long nanos = c.done.get(120, TimeUnit.SECONDS);
+            return mbPerSecond(total, nanos);
+        }
+
+        @Override
+        public double handshakes(int n) throws Exception {
+            SSLContext[] contexts = clientContexts(n);
+            CountDownLatch done = new CountDownLatch(CONCURRENCY);
+            AtomicLong failures = new AtomicLong();
+            long t0 = System.nanoTime();
+            for (int w = 0; w < CONCURRENCY; w++) {
+                int first = w;
+                Thread.ofPlatform().start(() -> {
+                    // Each worker keeps one handshake in flight, as the other implementations' clients do.
+                    for (int i = first; i < n; i += CONCURRENCY) {
+                        try {
+                            PingClient p = new PingClient();
+                            connect(contexts[i], p);
+                            p.done.get(10, TimeUnit.SECONDS);
+                        } catch (Throwable t) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    done.countDown();
+                });
+            }
+            check(done.await(300, TimeUnit.SECONDS));
+            long nanos = System.nanoTime() - t0;
+            check(failures.get() == 0);
+            return n / (nanos / 1e9);
+        }
+
+        @Override
+        public void stop() throws Exception {
+            serverChannel.close().sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    static void check(boolean ok) {
+        if (!ok) {
+            throw new IllegalStateException("benchmark step failed: " + Co.strerror());
+        }
+    }
+}
