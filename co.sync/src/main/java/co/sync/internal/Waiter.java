@@ -1,5 +1,7 @@
 package co.sync.internal;
 
+import co.api.spi.CoContext;
+import co.api.spi.CoRuntime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -148,6 +150,9 @@ public class Waiter {
     public final boolean await(long nanos) {
         boolean interrupted = false;
         long deadline = Timeouts.deadline(nanos);
+        // A coroutine's timed park goes through its runtime, which may use its scheduler's own
+        // timer heap (affine) instead of the JDK's shared timer threads.
+        CoRuntime runtime = nanos > 0 ? CoContext.current().runtime() : null;
         try {
             for (;;) {
                 // Volatile read (acquire): pairs with tryFire's CAS / complete's volatile store.
@@ -164,7 +169,11 @@ public class Waiter {
                         // A waker claimed us in the meantime: it completes and unparks us soon.
                         continue;
                     }
-                    LockSupport.parkNanos(this, left);
+                    if (runtime != null) {
+                        runtime.parkNanos(this, left);
+                    } else {
+                        LockSupport.parkNanos(this, left);
+                    }
                 } else {
                     // Forever, or CLAIMED: the waker is between claim() and complete(), and will
                     // unpark us after complete().
