@@ -45,6 +45,7 @@ import java.util.function.Supplier;
 public final class Pool<T> {
 
     private static final RuntimeStores[] NO_RUNTIMES = new RuntimeStores[0];
+    private static final long STOP_CHECK_MILLIS = 100;
 
     private final Supplier<? extends T> create;
     private final Consumer<? super T> destroy;
@@ -185,7 +186,15 @@ public final class Pool<T> {
                 destroyAll(s.drain());
             }
         }
-        wg.await();
+        while (!wg.await(STOP_CHECK_MILLIS)) {
+            if (rt.isStopped()) {
+                // A stopped scheduler drops queued coroutines: empty what is left from here.
+                for (Store s : rs.stores) {
+                    destroyAll(s.drain());
+                }
+                return;
+            }
+        }
     }
 
     private Store store() {
