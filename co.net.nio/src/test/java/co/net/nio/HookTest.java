@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +37,34 @@ import org.junit.jupiter.api.Timeout;
 class HookTest {
 
     private Coroutines co;
+
+    /**
+     * Starts the JDK's I/O pollers for virtual threads from a plain virtual thread first. On JDK 25
+     * they are virtual threads themselves, started by the first virtual thread that blocks on a
+     * socket, and they run where it runs: started from a coroutine of a runtime that is later
+     * stopped (as each test's runtime is), they would be stranded and every later blocking JDK
+     * socket call in a virtual thread of this JVM would hang. Reported to the scheduler's owner;
+     * this keeps the rest of the test JVM out of it.
+     */
+    @BeforeAll
+    static void startJdkPollersOnTheDefaultScheduler() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = Thread.ofVirtual().start(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort())) {
+                    s.setSoTimeout(1);
+                    s.getInputStream().read();
+                } catch (java.io.IOException expected) {
+                    // the read times out: its job was to start the pollers
+                }
+            });
+            Socket accepted = ss.accept();
+            try {
+                t.join(10_000);
+            } finally {
+                accepted.close();
+            }
+        }
+    }
 
     @BeforeEach
     void start() {

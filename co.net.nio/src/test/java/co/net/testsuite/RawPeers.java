@@ -81,12 +81,16 @@ public final class RawPeers {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             server.close();
             for (SocketChannel c : connections) {
                 c.close();
             }
-            acceptor.join(5000);
+            try {
+                acceptor.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
