@@ -153,6 +153,7 @@ class NioDatagramTest {
     }
 
     @Test
+    @Timeout(10)
     void unixDatagramsAndStreamCallsAreRefusedClearly() {
         assertNull(Co.udpSocket(StandardProtocolFamily.UNIX));
         assertEquals(Errno.EOPNOTSUPP, Co.error());

@@ -63,6 +63,7 @@ class NioSockTest {
     }
 
     @Test
+    @Timeout(10)
     void foundByNameAndAsTheDefault() {
         assertTrue(ServiceLoader.load(TransportProvider.class).stream().anyMatch(p -> p.get().name().equals("nio")));
         Transport nio = Co.transport("nio");

@@ -15,11 +15,13 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The exception-to-errno table. */
 class ErrorsTest {
 
     @Test
+    @Timeout(10)
     void javaExceptionsMapToPreciseCodes() {
         assertEquals(Errno.ECONNREFUSED, Errors.errno(new ConnectException("Connection refused")));
         assertEquals(Errno.ECONNRESET, Errors.errno(new SocketException("Connection reset")));
@@ -44,6 +46,7 @@ class ErrorsTest {
     }
 
     @Test
+    @Timeout(10)
     void failKeepsTheMessageAsDetail() {
         assertEquals(-1, Errors.fail(new IOException("Connection reset by peer")));
         assertEquals(Errno.ECONNRESET, Co.error());
