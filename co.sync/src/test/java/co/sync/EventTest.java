@@ -79,6 +79,16 @@ class EventTest {
         assertTrue(ev.await(0), "the signal after a timeout is kept for the next await");
     }
 
+    @Test
+    void anInterruptDoesNotEndAWaitAndIsKept() {
+        Event ev = new Event();
+        Thread.currentThread().interrupt();
+        long start = System.nanoTime();
+        assertFalse(ev.await(30));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(30), "waited the full timeout");
+        assertTrue(Thread.interrupted(), "the interrupt status is restored");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void signalWakesEveryWaiterAndIsConsumed(Modes.Mode mode) {

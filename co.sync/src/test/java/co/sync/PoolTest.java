@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import co.api.Co;
 import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -183,6 +186,47 @@ class PoolTest {
         });
         assertNull(on("virtual", 0, pool::pop));
         assertEquals("affine", on("affine", 0, pool::pop));
+    }
+
+    @Test
+    void clearAfterTheRuntimeStoppedEmptiesItsStoresFromTheCaller() {
+        CoRuntime rt = null;
+        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
+            if (p.name().equals("affine")) {
+                rt = p.create(2);
+            }
+        }
+        assertTrue(rt != null);
+        AtomicInteger destroyed = new AtomicInteger();
+        Pool<Object> pool = new Pool<>(null, e -> destroyed.incrementAndGet(), -1);
+        CountDownLatchHolder pushed = new CountDownLatchHolder(2);
+        for (int id = 0; id < 2; id++) {
+            rt.schedulers().get(id).go(() -> {
+                pool.push(new Object());
+                pushed.latch.countDown();
+            });
+        }
+        pushed.await();
+        rt.stop();
+        pool.clear();
+        assertEquals(2, destroyed.get());
+    }
+
+    /** A latch with a bounded await for the test. */
+    private static final class CountDownLatchHolder {
+        final CountDownLatch latch;
+
+        CountDownLatchHolder(int n) {
+            latch = new CountDownLatch(n);
+        }
+
+        void await() {
+            try {
+                assertTrue(latch.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @Test
