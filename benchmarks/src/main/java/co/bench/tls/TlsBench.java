@@ -55,7 +55,8 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link SSLContext}s, the same EC P-256 key, the same cipher suite and loopback TCP.
  *
  * <p>Full handshakes: every client connection gets its own client {@link SSLContext} (made before
- * timing), so no session is ever resumed. Run (see docs/tls.md):
+ * timing), so no session is ever resumed. Every socket has TCP_NODELAY, Netty's default, so that
+ * Nagle and delayed ACKs do not decide the handshake rate. Run (see docs/tls.md):
  * {@code java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar co.bench.tls.TlsBench}
  */
 public final class TlsBench {
@@ -86,27 +87,44 @@ public final class TlsBench {
         Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl()};
         String only = System.getProperty("impls", "co,jdk,netty");
         String[] keys = {"co", "jdk", "netty"};
+        boolean[] on = new boolean[impls.length];
         for (int i = 0; i < impls.length; i++) {
-            if (!only.contains(keys[i])) {
-                r[i][0] = Double.NaN;
-                r[i][1] = Double.NaN;
-                continue;
-            }
-            impls[i].start();
-            try {
-                impls[i].bulk(BULK_MB / 4);                    // warm-up
-                impls[i].handshakes(HANDSHAKES / 4);
-                double bestBulk = 0;
-                double bestHs = 0;
-                for (int round = 0; round < ROUNDS; round++) {
-                    bestBulk = Math.max(bestBulk, impls[i].bulk(BULK_MB));
-                    bestHs = Math.max(bestHs, impls[i].handshakes(HANDSHAKES));
+            on[i] = only.contains(keys[i]);
+            r[i][0] = on[i] ? 0 : Double.NaN;
+            r[i][1] = on[i] ? 0 : Double.NaN;
+        }
+        // All servers run side by side; every implementation warms up (the JDK's crypto code is shared
+        // and its JIT warm-up must not favour whoever runs last), then the rounds interleave them.
+        try {
+            for (int i = 0; i < impls.length; i++) {
+                if (on[i]) {
+                    impls[i].start();
                 }
-                r[i][0] = bestBulk;
-                r[i][1] = bestHs;
-            } finally {
-                impls[i].stop();
             }
+            for (int warm = 0; warm < 2; warm++) {
+                for (int i = 0; i < impls.length; i++) {
+                    if (on[i]) {
+                        impls[i].bulk(BULK_MB / 2);
+                        impls[i].handshakes(HANDSHAKES / 2);
+                    }
+                }
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int i = 0; i < impls.length; i++) {
+                    if (on[i]) {
+                        r[i][0] = Math.max(r[i][0], impls[i].bulk(BULK_MB));
+                        r[i][1] = Math.max(r[i][1], impls[i].handshakes(HANDSHAKES));
+                    }
+                }
+            }
+        } finally {
+            for (int i = 0; i < impls.length; i++) {
+                if (on[i]) {
+                    impls[i].stop();
+                }
+            }
+        }
+        for (int i = 0; i < impls.length; i++) {
             rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f |", names[i], r[i][0], r[i][1]));
         }
         StringBuilder out = new StringBuilder();
@@ -187,6 +205,7 @@ public final class TlsBench {
         CoRuntime rt;
         Transport tls;
         Sock listener;
+        Sock handshakeListener;
         TlsConfig client;
 
         @Override
@@ -199,24 +218,35 @@ public final class TlsBench {
             TlsConfig server = TlsConfig.builder().sslContext(serverContext).protocols("TLSv1.3").build();
             client = TlsConfig.builder().sslContext(clientContext()).protocols("TLSv1.3").build();
             tls = TlsTransports.over(Co.transport("nio"), server, client);
-            listener = tls.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            listener.listen();
-            // The server (accept loop, handshakes, connections) lives on scheduler 0 and the load
-            // generator on scheduler 1, as two processes would: with affine scheduling two coroutines
-            // of one scheduler never run in parallel.
+            // Bulk: the server connection lives on scheduler 0 and the sender on the last scheduler, as
+            // two processes would (two coroutines of one affine scheduler never run in parallel).
+            // Handshakes: connections and clients spread over all schedulers as Co.go places them.
+            listener = listen(true);
+            handshakeListener = listen(false);
+        }
+
+        Sock listen(boolean pinned) {
+            Sock l = tls.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+            l.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            l.listen();
             rt.schedulers().get(0).go(() -> {
                 for (;;) {
-                    Sock c = listener.accept(-1);
+                    Sock c = l.accept(-1);
                     if (c == null) {
-                        if (!listener.isOpen()) {
+                        if (!l.isOpen()) {
                             return;
                         }
                         continue;
                     }
-                    Co.scheduler().go(() -> serve(c));
+                    c.setTcpNoDelay();
+                    if (pinned) {
+                        Co.scheduler().go(() -> serve(c));
+                    } else {
+                        Co.go(() -> serve(c));
+                    }
                 }
             });
+            return l;
         }
 
         co.api.Scheduler client() {
@@ -269,6 +299,7 @@ public final class TlsBench {
             return inCoroutine(() -> {
                 Sock s = tls.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
                 try (s) {
+                    s.setTcpNoDelay();
                     check(s.connect(listener.localAddress(), 5000) == 0);
                     ByteBuffer head = ByteBuffer.allocate(9).put((byte) 'b').putLong(total).flip();
                     check(s.send(head, 5000) == 9);
@@ -296,11 +327,12 @@ public final class TlsBench {
             long t0 = System.nanoTime();
             for (int w = 0; w < CONCURRENCY; w++) {
                 int first = w;
-                client().go(() -> {
+                rt.go(() -> {
                     for (int i = first; i < n; i += CONCURRENCY) {
                         Sock s = transports[i].socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
                         try (s) {
-                            if (s.connect(listener.localAddress(), 5000) != 0
+                            s.setTcpNoDelay();
+                            if (s.connect(handshakeListener.localAddress(), 5000) != 0
                                     || s.send(ByteBuffer.wrap(new byte[] {'h'}), 5000) != 1
                                     || s.recvn(ByteBuffer.allocate(1), 5000) != 1) {
                                 failures.incrementAndGet();
@@ -319,6 +351,7 @@ public final class TlsBench {
         @Override
         public void stop() {
             listener.close();
+            handshakeListener.close();
             rt.stop();
         }
     }
@@ -338,6 +371,7 @@ public final class TlsBench {
                 while (!server.isClosed()) {
                     try {
                         SSLSocket c = (SSLSocket) server.accept();
+                        c.setTcpNoDelay(true);
                         Thread.ofVirtual().start(() -> serve(c));
                     } catch (Exception e) {
                         return;
@@ -376,6 +410,7 @@ public final class TlsBench {
         SSLSocket connect(SSLContext ctx) throws Exception {
             SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
                     server.getLocalPort());
+            s.setTcpNoDelay(true);
             SSLParameters p = s.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS");
             p.setProtocols(new String[] {"TLSv1.3"});

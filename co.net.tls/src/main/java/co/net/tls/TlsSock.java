@@ -10,8 +10,8 @@ import javax.net.ssl.SSLSession;
  * {@link javax.net.ssl.SSLException}'s message in {@link co.api.Co#strerror()}.
  *
  * <p>When the handshake happens: a client's {@code connect} performs it and returns 0 only once it
- * succeeded. {@code accept} returns at once and starts the server's handshake in a new coroutine on
- * the same scheduler, so a slow or hostile client never holds up the accept loop; the first
+ * succeeded. {@code accept} returns at once and starts the server's handshake in a new coroutine
+ * (on the next scheduler, as {@link co.api.Co#go} places coroutines), so a slow or hostile client never holds up the accept loop; the first
  * {@code recv} or {@code send} (or {@link #handshake}) waits for it and reports its failure. A socket
  * made by {@link TlsTransports#client} or {@link TlsTransports#server} handshakes on its first
  * {@code recv}, {@code send} or {@link #handshake}. Either way the whole handshake is bounded by

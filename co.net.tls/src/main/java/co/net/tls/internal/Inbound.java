@@ -66,6 +66,34 @@ final class Inbound {
      * @return {@link Want#READ} if more encrypted bytes must be read first, else {@link Want#NOTHING}
      * @throws SSLException if the record is bad or the peer sent a fatal alert
      */
+    /**
+     * Unwraps whole buffered records straight into the caller's buffer while it has room for a
+     * whole record: no copy through the inbound plaintext buffer, several records per call. Stops at
+     * a partial record, a non-data record, or when {@code dst} is nearly full; never reads.
+     *
+     * @param engine the engine
+     * @param dst the caller's buffer, with at least one record's room
+     * @return the plaintext bytes put into {@code dst}; 0 if the first record gave none (or there is
+     *     no whole record): then use {@link #unwrap(SSLEngine)}
+     * @throws SSLException if a record is bad
+     */
+    int unwrapDirect(SSLEngine engine, ByteBuffer dst) throws SSLException {
+        int appSize = engine.getSession().getApplicationBufferSize();
+        int total = 0;
+        while (!closed && net.remaining() > 5 && dst.remaining() >= appSize) {
+            SSLEngineResult r = engine.unwrap(net, dst);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                closed = true;
+            }
+            if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesProduced() == 0
+                    || r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                return total + r.bytesProduced();
+            }
+            total += r.bytesProduced();
+        }
+        return total;
+    }
+
     Want unwrap(SSLEngine engine) throws SSLException {
         if (!net.hasRemaining() || closed) {
             return closed ? Want.NOTHING : Want.READ;

@@ -2,10 +2,10 @@ package co.net.tls.internal;
 
 import co.api.Co;
 import co.api.Errno;
-import co.api.Scheduler;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
+import co.api.spi.CoRuntime;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsSock;
 import java.net.InetSocketAddress;
@@ -362,6 +362,12 @@ public final class TlsSocket implements TlsSock {
                     // A TLS 1.3 post-handshake message (KeyUpdate) needs an answer.
                     want = hs == HandshakeStatus.NEED_TASK ? Want.TASK : outbound.wrapHandshake();
                 } else {
+                    if (buf.remaining() >= e.getSession().getApplicationBufferSize()) {
+                        int n = inbound.unwrapDirect(e, buf);
+                        if (n > 0) {
+                            return n;
+                        }
+                    }
                     want = inbound.unwrap(e);
                     if (inbound.closed()) {
                         // close_notify received: TLS 1.2 wants one back; queue it and try to send it.
@@ -532,8 +538,8 @@ public final class TlsSocket implements TlsSock {
     }
 
     /**
-     * Starts the server handshake at once in its own coroutine on the caller's scheduler (a virtual
-     * thread outside coroutines), so that it neither holds up the accept loop nor waits for the
+     * Starts the server handshake at once in its own coroutine on the runtime's next scheduler (a
+     * virtual thread outside coroutines), so that it neither holds up the accept loop nor waits for the
      * application's first recv: a client's connect completes even if the server only sends later.
      * The first recv or send waits for it; a failure is kept and reported there.
      */
@@ -541,10 +547,12 @@ public final class TlsSocket implements TlsSock {
         Runnable task = () -> {
             ensureHandshake(NO_DEADLINE);
         };
-        Scheduler scheduler = Co.scheduler();
+        // Handshakes are CPU work (signatures, key exchange): spread them over the schedulers as co
+        // spreads new coroutines, rather than piling them on the accept loop's scheduler.
+        CoRuntime runtime = CoContext.current().runtime();
         try {
-            if (scheduler != null) {
-                scheduler.go(task);
+            if (runtime != null) {
+                runtime.nextScheduler().go(task);
             } else {
                 Thread.ofVirtual().name("co-tls-handshake").start(task);
             }
