@@ -46,18 +46,22 @@ final class Harness {
     }
 
     /**
-     * Runs the parties to completion and rethrows a failure.
+     * Runs the parties to completion and rethrows a failure. The parties start together: each
+     * parks on a gate that opens once all of them exist, so none runs alone before the others are
+     * started.
      *
      * @param starter where they run
      * @param parties the bodies
      */
     static void run(Starter starter, Runnable... parties) throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(parties.length);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 0; i < parties.length; i++) {
             Runnable body = parties[i];
             starter.start(i, () -> {
                 try {
+                    gate.await();
                     body.run();
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -66,6 +70,7 @@ final class Harness {
                 }
             });
         }
+        gate.countDown();
         if (!done.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("benchmark parties did not finish");
         }

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MutexBenchmark {
 
     static final int PARTIES = 4;
-    static final int PER_PARTY = 20_000;
+    static final int PER_PARTY = 100_000;
 
     private CoRuntime affine;
     private final Mutex mutex = new Mutex();
