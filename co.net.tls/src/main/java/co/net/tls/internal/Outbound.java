@@ -61,9 +61,10 @@ final class Outbound {
     Want wrapHandshake() throws SSLException {
         lock.lock();
         try {
-            // A whole flight (ServerHello ... Finished) goes into one buffer: one underlying send.
+            // A whole flight (ServerHello ... Finished, a few KiB) goes into one buffer: one underlying
+            // send. The engine wants a whole packet of room per wrap, so two packets hold a flight.
             while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                if (wrap(EMPTY, RECORDS_PER_SEND) == 0) {
+                if (wrap(EMPTY, 2) == 0) {
                     break;
                 }
             }
