@@ -149,4 +149,12 @@ class BlockingCallsTest {
             }
         }
     }
+
+    @Test
+    void jdkSocketPollersSurviveTheStopOfTheRuntimeThatFirstBlockedInSocketIo() throws Exception {
+        ProviderSelectionTest.Result r = ProviderSelectionTest.runMain(PollerProbe.class.getName(),
+                "--add-opens=java.base/java.lang=ALL-UNNAMED");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("first=OK second=OK"), r.out() + r.err());
+    }
 }

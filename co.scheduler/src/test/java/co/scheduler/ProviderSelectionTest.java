@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,24 +11,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Provider discovery in fresh JVMs: by property, best available, and the fallback without the flag. */
-@Timeout(120)
+@Timeout(180)
 class ProviderSelectionTest {
 
     record Result(int exit, String out, String err) {
     }
 
     static Result run(String... jvmArgs) throws Exception {
+        return runMain(ProbeMain.class.getName(), jvmArgs);
+    }
+
+    static Result runMain(String mainClass, String... jvmArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ProbeMain.class.getName());
-        Process p = new ProcessBuilder(cmd).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        cmd.add(mainClass);
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("co-probe", ".out");
+        java.nio.file.Path err = java.nio.file.Files.createTempFile("co-probe", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("the forked JVM did not end within 60 s: "
+                        + java.nio.file.Files.readString(out) + java.nio.file.Files.readString(err));
+            }
+            return new Result(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
+            java.nio.file.Files.deleteIfExists(err);
+        }
     }
 
     private static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";

@@ -38,4 +38,16 @@ public interface Poller {
      * @param ops the operations given to {@link #await}
      */
     void release(SelectableChannel channel, int ops);
+
+    /**
+     * Tells the poller that {@code channel}, which it may have registered, has just been closed. The
+     * JDK closes the descriptor of a channel registered with a selector only at that selector's next
+     * selection; a poller that may hold the registration and is not the caller's own thread wakes its
+     * selector so the descriptor (and a reset's RST, or a listening port) is released now. Any thread;
+     * never blocks.
+     *
+     * @param channel the closed channel
+     */
+    default void closed(SelectableChannel channel) {
+    }
 }

@@ -76,6 +76,34 @@ class NioSockTest {
     }
 
     @Test
+    @Timeout(30)
+    void closingFromAnotherThreadReleasesThePortAlthoughTheSchedulerIsIdle() throws Exception {
+        // A listener waits once in a coroutine (so its channel is registered with that scheduling
+        // thread's selector), then the scheduler goes idle with no timer. A close from this plain
+        // thread must free the port now, not at the idle selector's next selection.
+        co = Coroutines.start("affine", 1);
+        Sock server = listener();
+        InetSocketAddress at = (InetSocketAddress) server.localAddress();
+        assertTrue(Coroutines.await(co.go(() -> server.accept(20) == null && Co.timeout())));
+        server.close();
+        // The wake-up reaches the scheduling thread asynchronously: poll for the port, bounded.
+        // Without it the idle selector would hold the descriptor for ever and this would time out.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (;;) {
+            Sock again = tcp();
+            assertEquals(0, again.setReuseAddr(), Co::strerror);
+            if (again.bind(at) == 0) {
+                assertEquals(0, again.listen(), Co::strerror);
+                return;
+            }
+            assertEquals(Errno.EADDRINUSE, Co.error(), Co::strerror);
+            again.close();
+            assertTrue(System.nanoTime() < deadline, "the port was not released");
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     @Timeout(20)
     void bindErrorsShowAtBind() {
         Sock a = listener();

@@ -25,6 +25,7 @@ final class AffineRuntime implements CoRuntime {
         if (n < 1) {
             throw new IllegalArgumentException("co: need at least one scheduler: " + n);
         }
+        JdkPollers.startOnDefaultScheduler();
         schedulers = new AffineScheduler[n];
         // The first runtime's threads are co-scheduler-0..N-1; later ones (tests make several)
         // get a number so that thread dumps tell them apart.

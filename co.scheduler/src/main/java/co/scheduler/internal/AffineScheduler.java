@@ -382,6 +382,15 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         // that waits again soon, as a connection loop does, then costs no epoll_ctl.
     }
 
+    @Override
+    public void closed(SelectableChannel channel) {
+        // On this thread the loop selects as soon as the caller yields; elsewhere a selector blocked
+        // in select() would keep the descriptor open until something else woke it.
+        if (!onThisThread() && channel.keyFor(selector) != null) {
+            selector.wakeup();
+        }
+    }
+
     private void onReady(SelectionKey key) {
         Interest in = (Interest) key.attachment();
         int ready;

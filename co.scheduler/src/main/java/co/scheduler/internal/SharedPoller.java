@@ -138,6 +138,13 @@ final class SharedPoller implements Poller, Runnable {
     }
 
     @Override
+    public void closed(SelectableChannel channel) {
+        if (channel.keyFor(selector) != null) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
     public void run() {
         for (;;) {
             try {

@@ -54,6 +54,7 @@ final class NioDatagramSock extends NioSock {
         } catch (IOException ignored) {
             // nothing the caller could do
         }
+        released(channel);
     }
 
     @Override

@@ -6,18 +6,13 @@ import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
 import co.api.spi.Poller;
-import co.api.spi.CoRuntime;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
-import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -77,10 +72,13 @@ abstract class NioSock implements Sock {
     /** Further waiters (rare: two coroutines receiving on one socket); created on first need. */
     private volatile Set<Thread> others;
     /**
-     * The shared poller this socket's channel was registered with, if any (a plain thread or a
-     * coroutine of a non-affine runtime waited); {@link #close()} nudges it, see {@link #nudge}.
+     * The pollers that waited on this socket's channels (usually one; two when a reader and a
+     * writer run on different schedulers), told by {@link #close()} so that they let go of the
+     * descriptor at once. Benign races: a poller missed here still releases the descriptor at its
+     * next selection.
      */
-    private volatile Poller sharedPoller;
+    private volatile Poller poller1;
+    private volatile Poller poller2;
 
     NioSock(NioTransport transport, ProtocolFamily family) {
         this.transport = transport;
@@ -118,10 +116,6 @@ abstract class NioSock implements Sock {
             return;
         }
         closeChannels();
-        Poller shared = sharedPoller;
-        if (shared != null) {
-            nudge(shared);
-        }
         wake((Thread) READER.getVolatile(this));
         wake((Thread) WRITER.getVolatile(this));
         Set<Thread> more = others;
@@ -236,58 +230,36 @@ abstract class NioSock implements Sock {
     }
 
     /**
-     * Returns the calling thread's poller, noting whether it is a shared one.
+     * Returns the calling thread's poller, noting it so that {@link #close()} can tell it.
      *
      * @return the poller
      */
     final Poller poller() {
-        CoRuntime own = CoContext.current().runtime();
         Poller p = Co.runtime().poller();
-        if ((own == null || !own.affine()) && sharedPoller != p) {
-            sharedPoller = p;
+        if (p != poller1 && p != poller2) {
+            if (poller1 == null) {
+                poller1 = p;
+            } else {
+                poller2 = p;
+            }
         }
         return p;
     }
 
-    /** A channel that never becomes ready; only used to make a shared poller select once. */
-    private static final class Waker {
-        static final Pipe.SourceChannel CHANNEL;
-
-        static {
-            try {
-                Pipe pipe = Pipe.open();
-                pipe.source().configureBlocking(false);
-                CHANNEL = pipe.source();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
     /**
-     * Makes a shared poller run one selection soon. The JDK does not close the descriptor of a
-     * channel that is registered with a selector until that selector's next selection; a shared
-     * poller blocked in {@code select()} would hold it open (delaying a reset's RST, keeping a
-     * listening port bound). An affine scheduler selects on every turn, so it needs no nudge. A
-     * wait with timeout 0 makes the shared poller wake its selector and returns at once; the
-     * calling thread's error state is kept.
+     * Tells the pollers that waited on this socket that {@code ch} is closed (see
+     * {@link Poller#closed}); subclasses call it from {@link #closeChannels()} after each close.
      *
-     * <p>TODO(lead): replace with a {@code Poller.wakeup()} SPI method.
+     * @param ch a channel just closed
      */
-    private static void nudge(Poller shared) {
-        CoContext ctx = CoContext.current();
-        int err = ctx.error();
-        String detail = ctx.detail();
-        boolean timedOut = ctx.timeout();
-        try {
-            shared.await(Waker.CHANNEL, SelectionKey.OP_READ, 0);
-        } catch (RuntimeException | Error ignored) {
-            // best effort: the descriptor is closed at the poller's next selection anyway
-        } finally {
-            ctx.setError(err, detail);
-            if (!timedOut) {
-                ctx.clearTimeout();
-            }
+    final void released(SelectableChannel ch) {
+        Poller a = poller1;
+        Poller b = poller2;
+        if (a != null) {
+            a.closed(ch);
+        }
+        if (b != null && b != a) {
+            b.closed(ch);
         }
     }
 

@@ -79,6 +79,7 @@ final class NioStreamSock extends NioSock {
         try {
             if (c != null) {
                 c.close();
+                released(c);
             }
         } catch (IOException ignored) {
             // closing never fails in a way the caller could act on
@@ -86,6 +87,7 @@ final class NioStreamSock extends NioSock {
         try {
             if (s != null) {
                 s.close();
+                released(s);
             }
         } catch (IOException ignored) {
             // as above
