@@ -2,7 +2,6 @@ package co.itests.osgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -271,8 +270,8 @@ class OsgiTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"felix", "equinox"})
     void echoOverTlsOnBothSchedulers(String framework) throws IOException {
-        assumeTrue(declaresItsTransportProvider(jar(modules, "co.net.tls")),
-                "co.net.tls does not declare its osgi.serviceloader capability yet, so no mediator can register it");
+        assertTrue(declaresItsTransportProvider(jar(modules, "co.net.tls")),
+                "co.net.tls must declare its osgi.serviceloader capability, or no mediator registers it");
         for (boolean opens : new boolean[] {true, false}) {
             Run r = run(framework, opens);
             assertEquals(List.of("ok 1400 bytes via tls"), r.probe("echo:tls"), r::all);
