@@ -47,7 +47,19 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     }
 
     /** How many local tasks one loop turn runs before it looks at timers, other threads and I/O. */
-    private static final int LOCAL_BUDGET = 256;
+    private static final int LOCAL_BUDGET = 64;
+    /**
+     * How long an idle scheduling thread polls (its run queue, and its selector now and then) before
+     * it blocks in {@code select}; system property {@code co.spin_us}, 0 to never spin. Waking a
+     * thread blocked in {@code epoll_wait} costs the waker a system call and the woken thread
+     * several microseconds, far more than a hand-off between coroutines.
+     */
+    private static final long SPIN_NANOS = Long.getLong("co.spin_us", 20) * 1_000L;
+    /**
+     * A scheduler spins only while its recent idle periods were short: one that sleeps longer than
+     * this (an idle server) blocks at once and burns no CPU.
+     */
+    private static final long SPIN_WORTH_NANOS = 4 * SPIN_NANOS;
     /** How many remote submissions one loop turn runs before it looks at timers and I/O again. */
     private static final int REMOTE_BUDGET = 1024;
 
@@ -77,6 +89,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile int sleeping;
     private volatile boolean stopping;
+    /** Whether the last idle period was short enough that spinning before the next one pays. */
+    private boolean spinPays = true;
 
     AffineScheduler(AffineRuntime runtime, int id, int count, String threadName) {
         this.runtime = runtime;
@@ -198,6 +212,10 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         if (waitMs == 0) {
             return;
         }
+        if (spinPays && SPIN_NANOS > 0 && spin()) {
+            return;
+        }
+        long idleSince = System.nanoTime();
         SLEEPING.setVolatile(this, 1);
         try {
             if (remote.isEmpty() && !stopping) {
@@ -207,6 +225,38 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             stopping = true;
         } finally {
             SLEEPING.setVolatile(this, 0);
+        }
+        spinPays = System.nanoTime() - idleSince < SPIN_WORTH_NANOS;
+    }
+
+    /**
+     * Polls for work for up to {@link #SPIN_NANOS}: the remote queue on every pass (a volatile
+     * read; submitters see {@code sleeping == 0} and skip the wake-up system call), the selector
+     * now and then ({@code selectNow}, when channels are registered).
+     *
+     * @return true if work arrived
+     */
+    private boolean spin() throws IOException {
+        long until = System.nanoTime() + SPIN_NANOS;
+        boolean io = !selector.keys().isEmpty();
+        for (int i = 1;; i++) {
+            if (!remote.isEmpty() || stopping) {
+                return true;
+            }
+            if ((i & 7) == 0) {
+                if (io) {
+                    selector.selectNow(this::onReady);
+                    if (!local.isEmpty()) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() - until >= 0) {
+                    return false;
+                }
+            }
+            // Yield, not onSpinWait: on a machine with fewer free cores than runnable threads the
+            // thread that would hand us work may need this very core.
+            Thread.yield();
         }
     }
 
