@@ -75,6 +75,11 @@ public final class MemSockFactory implements SockFactory {
     }
 
     @Override
+    public int manyConnections() {
+        return 0;                                        // mem sockets live in one JVM; see MemTransportTest
+    }
+
+    @Override
     public void close() {
         // Nothing to remove: names are released when their sockets close.
     }

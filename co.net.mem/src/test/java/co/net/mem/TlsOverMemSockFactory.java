@@ -115,6 +115,11 @@ public final class TlsOverMemSockFactory implements SockFactory {
     }
 
     @Override
+    public int manyConnections() {
+        return 0;                                        // mem sockets live in one JVM; see MemTransportTest
+    }
+
+    @Override
     public void close() {
         try {
             Files.deleteIfExists(dir.resolve("server.p12"));

@@ -74,6 +74,16 @@ public interface SockFactory extends AutoCloseable {
      */
     boolean connectCanStall();
 
+    /**
+     * How many concurrent connections {@code tenThousandConnections} opens from a client JVM; 0 for a
+     * transport whose sockets cannot reach another process (in-memory ones test their own scale).
+     *
+     * @return the count, 10,000 unless a factory says otherwise
+     */
+    default int manyConnections() {
+        return 10_000;
+    }
+
     /** Removes whatever the factory created (temporary directories). */
     @Override
     void close();
