@@ -83,6 +83,11 @@ public final class NetBench {
             case "vthreads" -> cmd.addAll(List.of("-Djdk.virtualThreadScheduler.parallelism=1"));
             default -> cmd.add("-Dio.netty.eventLoopThreads=1");
         }
+        // Extra server JVM options for experiments, e.g. -Dco.bench.serverArgs=-Dco.spin_us=0
+        String extra = System.getProperty("co.bench.serverArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.addAll(List.of("-cp", jar, EchoServerMain.class.getName(), kind));
         Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {

@@ -77,6 +77,35 @@ class NioSockTest {
 
     @Test
     @Timeout(30)
+    void aPollAfterADrainingReadStillReadsWhatIsThere() throws Exception {
+        // After a read leaves room in its buffer, an affine coroutine waits for readiness before
+        // its next read; a poll (ms = 0) must not, or its timer would win over data already there.
+        co = Coroutines.start("affine", 1);
+        Sock server = listener();
+        Sock client = tcp();
+        assertEquals(0, client.connect(server.localAddress(), 5000), Co::strerror);
+        Sock conn = Coroutines.await(co.go(() -> server.accept(5000)));
+        assertNotNull(conn);
+        socks.add(conn);
+        assertEquals(2, client.send(ByteBuffer.wrap(new byte[] {1, 2}), 5000));
+        String got = Coroutines.await(co.go(() -> {
+            ByteBuffer b = ByteBuffer.allocate(64);
+            int first = conn.recv(b, 5000);                   // drains the socket
+            assertEquals(0, client.send(ByteBuffer.wrap(new byte[] {3, 4, 5}), 5000) - 3);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int second;
+            do {                                              // bytes in flight on loopback: poll until they land
+                second = conn.recv(b, 0);
+            } while (second < 0 && Co.timeout() && System.nanoTime() < deadline);
+            int third = client.send(ByteBuffer.wrap(new byte[] {6}), 5000);
+            int fourth = conn.recv(b, 5000);                  // waits first, finds the byte
+            return first + " " + second + " " + third + " " + fourth + " " + b.position();
+        }));
+        assertEquals("2 3 1 1 6", got);
+    }
+
+    @Test
+    @Timeout(30)
     void closingFromAnotherThreadReleasesThePortAlthoughTheSchedulerIsIdle() throws Exception {
         // A listener waits once in a coroutine (so its channel is registered with that scheduling
         // thread's selector), then the scheduler goes idle with no timer. A close from this plain

@@ -239,18 +239,20 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     private boolean spin() throws IOException {
         long until = System.nanoTime() + SPIN_NANOS;
         boolean io = !selector.keys().isEmpty();
-        for (int i = 1;; i++) {
+        for (int i = 0;; i++) {
             if (!remote.isEmpty() || stopping) {
                 return true;
             }
             if ((i & 7) == 0) {
+                // First thing, then every few passes: readiness that is already there is found
+                // at the cost of one non-blocking poll.
                 if (io) {
                     selector.selectNow(this::onReady);
                     if (!local.isEmpty()) {
                         return true;
                     }
                 }
-                if (System.nanoTime() - until >= 0) {
+                if (i > 0 && System.nanoTime() - until >= 0) {
                     return false;
                 }
             }

@@ -411,6 +411,12 @@ final class NioStreamSock extends NioSock {
 
     // ---------------------------------------------------------------- data
 
+    /**
+     * Whether the last read left room in its buffer, i.e. probably drained the socket. Read and
+     * written only by receivers; a race between two receivers costs at most one extra wait or read.
+     */
+    private boolean drained;
+
     @Override
     public int recv(ByteBuffer buf, int ms) {
         CoContext.current().clearTimeout();
@@ -423,10 +429,27 @@ final class NioStreamSock extends NioSock {
         }
         Poller poller = null;
         long deadline = 0;
+        // After a read that drained the socket (request/response traffic) the next read would
+        // almost surely find nothing: on an affine scheduler, whose selector reports a readable
+        // registered channel at its very next selection, wait first and save that system call.
+        // Not for a poll (ms == 0: the timer would fire before the selection), nor on the shared
+        // poller, where a wait costs more than a read.
+        if (drained && ms != 0) {
+            CoContext ctx = CoContext.current();
+            if (ctx.isCoroutine() && ctx.runtime().affine()) {
+                poller = poller();
+                deadline = deadline(ms);
+                if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
+                    release(poller, c, SelectionKey.OP_READ);
+                    return -1;
+                }
+            }
+        }
         try {
             for (;;) {
                 int n = c.read(buf);
                 if (n > 0) {
+                    drained = buf.hasRemaining();
                     return n;
                 }
                 if (n < 0) {
