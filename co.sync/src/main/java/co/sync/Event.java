@@ -137,16 +137,7 @@ public final class Event {
         } finally {
             lock.unlock();
         }
-        if (w.await(nanos)) {
-            return true;
-        }
-        lock.lock();
-        try {
-            waiters.remove(w);
-        } finally {
-            lock.unlock();
-        }
-        return false;
+        return waiters.awaitOrLeave(w, nanos, lock);
     }
 
     private boolean tryConsume() {

@@ -150,16 +150,7 @@ public final class WaitGroup {
         } finally {
             lock.unlock();
         }
-        if (w.await(nanos)) {
-            return true;
-        }
-        lock.lock();
-        try {
-            waiters.remove(w);
-        } finally {
-            lock.unlock();
-        }
-        return false;
+        return waiters.awaitOrLeave(w, nanos, lock);
     }
 
     private void wakeWaiters(int epoch) {

@@ -4,7 +4,8 @@ package co.sync.internal;
  * A FIFO of {@link Waiter}s, doubly linked through the waiters themselves so that a waiter that
  * times out can unlink itself in O(1).
  *
- * <p>Not thread-safe: every method must be called with the owning primitive's lock held.
+ * <p>Not thread-safe: every method but {@link #awaitOrLeave} must be called with the owning
+ * primitive's lock held.
  */
 public final class WaiterQueue {
 
@@ -90,6 +91,30 @@ public final class WaiterQueue {
         w.next = null;
         w.linked = false;
         size--;
+    }
+
+    /**
+     * Parks the calling thread on {@code w}, which it has added to this queue under {@code lock},
+     * for at most {@code nanos}; if it gives up, takes {@code w} out of the queue under
+     * {@code lock}. Call it with {@code lock} released: this is the one method of the queue that
+     * takes the lock itself.
+     *
+     * @param w the caller's waiter, queued here
+     * @param nanos the longest wait, negative for ever
+     * @param lock the owning primitive's lock
+     * @return true if a waker won {@code w}, false on timeout
+     */
+    public boolean awaitOrLeave(Waiter w, long nanos, java.util.concurrent.locks.ReentrantLock lock) {
+        if (w.await(nanos)) {
+            return true;
+        }
+        lock.lock();
+        try {
+            remove(w);
+        } finally {
+            lock.unlock();
+        }
+        return false;
     }
 
     /**
