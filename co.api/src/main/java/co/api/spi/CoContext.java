@@ -8,9 +8,11 @@ import co.api.Scheduler;
  * scheduler it belongs to, its coroutine id, and the last error and timeout flag that
  * {@link co.api.Co#error()} and {@link co.api.Co#timeout()} report.
  *
- * <p>A scheduler provider creates one context per coroutine and {@linkplain #enter installs} it as
- * the first thing the coroutine does. A plain thread gets a context lazily, with no runtime, no
- * scheduler and id {@code -1}.
+ * <p>A scheduler provider creates one context per coroutine and either makes the coroutine thread's
+ * uncaught-exception handler a {@link Holder} of it (found with one field read, and no per-thread
+ * map: the cheap way) or {@linkplain #enter installs} it in a thread-local as the first thing the
+ * coroutine does. A plain thread gets a context lazily, with no runtime, no scheduler and id
+ * {@code -1}.
  *
  * <p>Thread safety: a context belongs to one thread; only that thread may read or change its error
  * state. The identity fields are final.
@@ -18,6 +20,22 @@ import co.api.Scheduler;
 public final class CoContext {
 
     private static final ThreadLocal<CoContext> CURRENT = ThreadLocal.withInitial(CoContext::new);
+
+    /**
+     * Implemented by the uncaught-exception handler a scheduler provider sets on each coroutine
+     * thread, so that {@link #current()} finds the coroutine's context without a thread-local.
+     * User code must not replace a coroutine thread's handler (use
+     * {@link co.api.Co#setUncaughtExceptionHandler}); a coroutine whose handler was replaced looks
+     * like a plain thread to co.
+     */
+    public interface Holder extends Thread.UncaughtExceptionHandler {
+        /**
+         * Returns the context of the coroutine whose thread has this handler.
+         *
+         * @return the context
+         */
+        CoContext coContext();
+    }
 
     private final CoRuntime runtime;
     private final Scheduler scheduler;
@@ -49,6 +67,9 @@ public final class CoContext {
      * @return the context, never null
      */
     public static CoContext current() {
+        if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Holder h) {
+            return h.coContext();
+        }
         return CURRENT.get();
     }
 

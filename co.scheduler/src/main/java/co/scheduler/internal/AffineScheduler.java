@@ -126,7 +126,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             throw new IllegalStateException("co: the runtime has been stopped");
         }
         long coroutineId = sequence.getAndIncrement() * count + id;
-        coroutines.newThread(new Coroutine(new CoContext(runtime, this, coroutineId), task)).start();
+        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task);
     }
 
     /** True when the caller runs on this scheduling thread, directly or as one of its coroutines. */

@@ -58,7 +58,7 @@ final class VirtualRuntime implements CoRuntime {
                 throw new IllegalStateException("co: the runtime has been stopped");
             }
             long coroutineId = sequence.getAndIncrement() * count + id;
-            factory.newThread(new Coroutine(new CoContext(VirtualRuntime.this, this, coroutineId), task)).start();
+            Coroutine.start(factory, new CoContext(VirtualRuntime.this, this, coroutineId), task);
         }
     }
 
