@@ -132,8 +132,9 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     /** True when the caller runs on this scheduling thread, directly or as one of its coroutines. */
     private boolean onThisThread() {
         Thread t = Thread.currentThread();
-        // The JDK switches to the carrier before it submits an unpark made by a virtual thread, so
-        // the common case is the first test; a coroutine starting another lands in the second.
+        // The loop itself (timers, readiness, a yield) submits as the carrier: the first test. A
+        // coroutine that unparks or starts another submits as itself (JDK 25 pins the continuation
+        // and calls execute from the virtual thread): the second.
         return t == thread || (t.isVirtual() && CoContext.current().scheduler() == this);
     }
 

@@ -419,7 +419,8 @@ final class NioStreamSock extends NioSock {
 
     @Override
     public int recv(ByteBuffer buf, int ms) {
-        CoContext.current().clearTimeout();
+        CoContext ctx = CoContext.current();
+        ctx.clearTimeout();
         SocketChannel c = channel;
         if (c == null) {
             return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
@@ -434,15 +435,12 @@ final class NioStreamSock extends NioSock {
         // registered channel at its very next selection, wait first and save that system call.
         // Not for a poll (ms == 0: the timer would fire before the selection), nor on the shared
         // poller, where a wait costs more than a read.
-        if (drained && ms != 0) {
-            CoContext ctx = CoContext.current();
-            if (ctx.isCoroutine() && ctx.runtime().affine()) {
-                poller = poller();
-                deadline = deadline(ms);
-                if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
-                    release(poller, c, SelectionKey.OP_READ);
-                    return -1;
-                }
+        if (drained && ms != 0 && ctx.isCoroutine() && ctx.runtime().affine()) {
+            poller = poller();
+            deadline = deadline(ms);
+            if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
+                release(poller, c, SelectionKey.OP_READ);
+                return -1;
             }
         }
         try {
