@@ -82,7 +82,8 @@ public final class Co {
 
     /**
      * Starts a coroutine that runs {@code f} (co's {@code go(f)}), on {@link #nextScheduler()}.
-     * Never blocks.
+     * Never blocks; a coroutine that spawns a flood onto its own scheduler may yield here (see
+     * {@link Scheduler#go(Runnable)}).
      *
      * @param f the coroutine body; an exception escaping it goes to the uncaught-exception handler
      * @throws NullPointerException if {@code f} is null

@@ -25,6 +25,11 @@ public interface Scheduler {
      * Starts a coroutine on this scheduler (co's {@code add_new_task}). Does not block; the
      * coroutine runs later on this scheduler's thread.
      *
+     * <p>Back-pressure: when a coroutine starts coroutines on its own scheduler while hundreds of
+     * tasks already wait to run there, the caller yields (as {@link Thread#yield()}) after the
+     * start, so that a spawning loop cannot pile up an unbounded backlog of threads that have not
+     * run yet. Like a Go goroutine, a coroutine may therefore be switched out at this call.
+     *
      * @param task what the coroutine runs; an exception escaping it is reported to
      *     {@link Co#setUncaughtExceptionHandler the uncaught-exception handler}
      * @throws NullPointerException if {@code task} is null

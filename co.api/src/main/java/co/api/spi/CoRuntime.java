@@ -61,6 +61,24 @@ public interface CoRuntime {
     void sleep(long ms);
 
     /**
+     * Whether the calling thread may busy-wait for a moment (a few microseconds, with
+     * {@link Thread#onSpinWait()}) for another thread to hand it something, without delaying other
+     * work. A primitive that expects a hand-off from another core (a channel rendezvous, a lock
+     * released soon) asks this before it parks: parking and being woken across threads costs far
+     * more than a short spin when the other side is running.
+     *
+     * <p>Affine: true only on a coroutine whose scheduling thread has nothing else queued to run (a
+     * spinning coroutine holds its scheduling thread) and when the machine has more than one
+     * processor. The default: true when the machine has more than one processor. Never blocks; the
+     * answer is a hint that may be stale the moment it is returned.
+     *
+     * @return true if a short spin costs no other coroutine anything
+     */
+    default boolean maySpin() {
+        return co.api.internal.Processors.MULTI_CORE;
+    }
+
+    /**
      * Parks the calling thread for at most {@code nanos}, as {@link
      * java.util.concurrent.locks.LockSupport#parkNanos(Object, long)} does, and with its contract: it
      * returns on {@code unpark}, on interrupt, when the time is up, or spuriously, so callers loop on

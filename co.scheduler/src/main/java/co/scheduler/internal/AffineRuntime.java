@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AffineRuntime implements CoRuntime {
 
     private static final long STOP_JOIN_MILLIS = 5_000;
+    private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
     private static final AtomicInteger CREATED = new AtomicInteger();
 
     private final AffineScheduler[] schedulers;
@@ -91,6 +92,13 @@ final class AffineRuntime implements CoRuntime {
         } else if (nanos > 0) {
             s.parkNanos(blocker, nanos);
         }
+    }
+
+    @Override
+    public boolean maySpin() {
+        AffineScheduler s = own();
+        // A processor count read once: on one processor a spin never pays.
+        return s == null ? MULTI_CORE : MULTI_CORE && s.nothingQueued();
     }
 
     @Override
