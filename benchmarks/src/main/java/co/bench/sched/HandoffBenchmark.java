@@ -4,7 +4,10 @@ import co.api.spi.CoRuntime;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -113,6 +116,46 @@ public class HandoffBenchmark {
     @OperationsPerInvocation(ROUNDS)
     public void jdkVirtualThreads() throws Exception {
         new PingPong().start(r -> Thread.ofVirtual().start(r));
+    }
+
+    // ---------------------------------------------------------------- the virtual-thread floor
+
+    /**
+     * The same game on two virtual threads whose scheduler is the simplest possible one: this
+     * benchmark thread runs their continuations from a plain {@link ArrayDeque}, nothing else (no
+     * timers, no selector, no cross-thread queue). What it costs above {@link #rawContinuation} is
+     * what {@code java.lang.VirtualThread} itself adds to a switch; whatever {@link #coAffine} costs
+     * above it is co's scheduler.
+     */
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void virtualThreadFloor() throws Exception {
+        ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) VTHREAD_BUILDER.newInstance((Executor) queue::add);
+        PingPong game = new PingPong();
+        Thread a = builder.unstarted(game::runA);
+        Thread b = builder.unstarted(game::runB);
+        a.start();
+        b.start();
+        for (Runnable r; (r = queue.poll()) != null;) {
+            r.run();
+        }
+        if (!game.done.isDone()) {
+            throw new IllegalStateException("the floor game did not finish");
+        }
+    }
+
+    private static final Constructor<?> VTHREAD_BUILDER;
+
+    static {
+        Constructor<?> k = null;
+        try {
+            k = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder").getDeclaredConstructor(Executor.class);
+            k.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Without --add-opens java.base/java.lang the floor case cannot run; the others can.
+        }
+        VTHREAD_BUILDER = k;
     }
 
     // ---------------------------------------------------------------- raw continuations

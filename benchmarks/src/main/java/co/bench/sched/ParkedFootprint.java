@@ -4,10 +4,12 @@ import co.api.Co;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Heap per parked coroutine: parks N coroutines (each in {@code Co.sleep}, or in a latch await for
- * the JDK baseline), measures used heap after full GCs before and after, and divides.
+ * Heap per parked coroutine: parks N coroutines (in {@code Co.sleep}, a latch await, or a bare
+ * {@code LockSupport.park}), measures used heap after full GCs before and after, and divides.
  *
  * <p>Run: {@code java --add-opens=java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar
  * co.bench.sched.ParkedFootprint CASE [count]}, one JVM per case. Prints one line.
@@ -31,28 +33,73 @@ public final class ParkedFootprint {
         void spawn(Runnable r);
     }
 
-    private static double measure(int count, Spawner spawner, long sleepMs, boolean hold, boolean weigh)
+    /** How the measured coroutines wait. */
+    enum Wait {
+        /** {@code Co.sleep} (a timer of the coroutine's scheduler). */
+        SLEEP,
+        /** {@code CountDownLatch.await} (an AQS queue node). */
+        LATCH,
+        /** A bare {@code LockSupport.park} loop: the floor, nothing but the thread and its stack. */
+        PARK
+    }
+
+    /** One measurement's shared state, read by a body that captures nothing. */
+    private static final class Round {
+        final Wait wait;
+        final long sleepMs;
+        final CountDownLatch parked;
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch ended;
+        final Thread[] threads;
+        final AtomicInteger slot = new AtomicInteger();
+
+        Round(int count, Wait wait, long sleepMs) {
+            this.wait = wait;
+            this.sleepMs = sleepMs;
+            this.parked = new CountDownLatch(count);
+            this.ended = new CountDownLatch(count);
+            this.threads = new Thread[count];
+        }
+    }
+
+    private static volatile Round round;
+
+    /**
+     * The body of every measured coroutine, in every case: a lambda that captures nothing is one
+     * shared object, so the figure is what the runtime costs per parked coroutine, not the weight of
+     * the benchmark's own closures.
+     */
+    private static final Runnable BODY = () -> {
+        Round r = round;
+        r.threads[r.slot.getAndIncrement()] = Thread.currentThread();
+        r.parked.countDown();
+        switch (r.wait) {
+            case SLEEP -> Co.sleep(r.sleepMs);
+            case LATCH -> {
+                try {
+                    r.release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            case PARK -> {
+                while (r.release.getCount() > 0) {
+                    LockSupport.park();
+                }
+            }
+        }
+        r.ended.countDown();
+    };
+
+    private static double measure(int count, Spawner spawner, Wait wait, long sleepMs, boolean hold, boolean weigh)
             throws Exception {
-        CountDownLatch parked = new CountDownLatch(count);
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch ended = new CountDownLatch(count);
+        Round r = new Round(count, wait, sleepMs);
+        round = r;
         long before = weigh ? usedAfterGc() : 0;
         for (int i = 0; i < count; i++) {
-            spawner.spawn(() -> {
-                parked.countDown();
-                if (sleepMs > 0) {
-                    Co.sleep(sleepMs);
-                } else {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                ended.countDown();
-            });
+            spawner.spawn(BODY);
         }
-        if (!parked.await(120, TimeUnit.SECONDS)) {
+        if (!r.parked.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("not all parked");
         }
         long after = weigh ? usedAfterGc() : 0;
@@ -61,9 +108,14 @@ public final class ParkedFootprint {
             System.out.println("holding; pid " + ProcessHandle.current().pid());
             Thread.sleep(60_000);
         }
-        release.countDown();
-        if (!weigh) {
-            ended.await(120, TimeUnit.SECONDS);
+        r.release.countDown();
+        if (wait == Wait.PARK) {
+            for (Thread t : r.threads) {
+                LockSupport.unpark(t);
+            }
+        }
+        if (!weigh && !r.ended.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("not all ended");
         }
         return (after - before) / (double) count;
     }
@@ -71,8 +123,9 @@ public final class ParkedFootprint {
     /**
      * Measures one case per JVM, so that no case's garbage or survivors skew another's baseline.
      *
-     * @param args {@code affine-sleep}, {@code affine-latch}, {@code virtual-latch} or
-     *     {@code jdk-latch}, then optionally the count (default 200000)
+     * @param args the case, {@code PROVIDER-WAIT} with PROVIDER {@code affine}, {@code virtual} or
+     *     {@code jdk} (plain virtual threads) and WAIT {@code sleep} ({@code Co.sleep}), {@code latch}
+     *     or {@code park} (the floor); then optionally the count (default 200000)
      * @throws Exception if the coroutines do not park in time
      */
     public static void main(String[] args) throws Exception {
@@ -80,7 +133,7 @@ public final class ParkedFootprint {
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int n = Runtime.getRuntime().availableProcessors();
         Spawner spawner;
-        boolean coSleep = which.endsWith("-sleep");
+        Wait wait = which.endsWith("-sleep") ? Wait.SLEEP : which.endsWith("-park") ? Wait.PARK : Wait.LATCH;
         if (which.startsWith("affine")) {
             spawner = Runtimes.create("affine", n)::go;
         } else if (which.startsWith("virtual")) {
@@ -92,9 +145,9 @@ public final class ParkedFootprint {
         // an interpreted frame is several times larger than a compiled one, and a parked
         // coroutine's stack is copied to the heap as it is.
         for (int round = 0; round < 20; round++) {
-            measure(10_000, spawner, coSleep ? 1 : 0, false, false);
+            measure(10_000, spawner, wait, 1, false, false);
         }
-        double bytes = measure(count, spawner, coSleep ? TimeUnit.HOURS.toMillis(1) : 0, Boolean.getBoolean("co.bench.hold"), true);
+        double bytes = measure(count, spawner, wait, TimeUnit.HOURS.toMillis(1), Boolean.getBoolean("co.bench.hold"), true);
         // A benchmark harness reports on standard output.
         System.out.printf("%s: %d parked, %.0f bytes each%n", which, count, bytes);
         System.exit(0);

@@ -8,16 +8,17 @@ import co.api.Scheduler;
  * scheduler it belongs to, its coroutine id, and the last error and timeout flag that
  * {@link co.api.Co#error()} and {@link co.api.Co#timeout()} report.
  *
- * <p>A scheduler provider creates one context per coroutine and either makes the coroutine thread's
- * uncaught-exception handler a {@link Holder} of it (found with one field read, and no per-thread
- * map: the cheap way) or {@linkplain #enter installs} it in a thread-local as the first thing the
- * coroutine does. A plain thread gets a context lazily, with no runtime, no scheduler and id
- * {@code -1}.
+ * <p>A scheduler provider creates one context per coroutine and either makes it the coroutine
+ * thread's uncaught-exception handler (a context reports what escapes the coroutine to
+ * {@link UncaughtExceptions}; {@link #current()} finds it with one field read, no per-thread map
+ * and no extra object — the cheap way), or makes a {@link Holder} of it the handler, or
+ * {@linkplain #enter installs} it in a thread-local as the first thing the coroutine does. A plain
+ * thread gets a context lazily, with no runtime, no scheduler and id {@code -1}.
  *
  * <p>Thread safety: a context belongs to one thread; only that thread may read or change its error
  * state. The identity fields are final.
  */
-public final class CoContext {
+public final class CoContext implements Thread.UncaughtExceptionHandler {
 
     private static final ThreadLocal<CoContext> CURRENT = ThreadLocal.withInitial(CoContext::new);
 
@@ -67,10 +68,26 @@ public final class CoContext {
      * @return the context, never null
      */
     public static CoContext current() {
-        if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Holder h) {
-            return h.coContext();
+        Thread.UncaughtExceptionHandler h = Thread.currentThread().getUncaughtExceptionHandler();
+        if (h instanceof CoContext c) {
+            return c;
+        }
+        if (h instanceof Holder holder) {
+            return holder.coContext();
         }
         return CURRENT.get();
+    }
+
+    /**
+     * Reports an exception that escaped this context's coroutine to {@link UncaughtExceptions}
+     * (the handler the user set, or {@code System.Logger}). Never throws.
+     *
+     * @param t the coroutine thread
+     * @param e what escaped it
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        UncaughtExceptions.report(t, id, e);
     }
 
     /**

@@ -1,22 +1,18 @@
 package co.scheduler.internal;
 
 import co.api.spi.CoContext;
-import co.api.spi.UncaughtExceptions;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The body of every coroutine thread, and its uncaught-exception handler: as a
- * {@link CoContext.Holder} it makes the coroutine's context reachable with one field read of the
- * thread (no thread-local map per coroutine). Runs the task and reports what escapes.
+ * Starts coroutine threads. A coroutine is a virtual thread that runs the user's task directly (no
+ * wrapper object and no wrapper frame on its stack) and whose uncaught-exception handler is its
+ * {@link CoContext}: {@link CoContext#current()} finds the context with one field read of the
+ * thread, and whatever escapes the task reaches {@link co.api.spi.UncaughtExceptions} through the
+ * JDK's own uncaught-exception dispatch, after which the thread ends and its scheduler goes on.
  */
-final class Coroutine implements Runnable, CoContext.Holder {
+final class Coroutine {
 
-    private final CoContext context;
-    private final Runnable task;
-
-    private Coroutine(CoContext context, Runnable task) {
-        this.context = context;
-        this.task = task;
+    private Coroutine() {
     }
 
     /**
@@ -27,30 +23,8 @@ final class Coroutine implements Runnable, CoContext.Holder {
      * @param task the body
      */
     static void start(ThreadFactory factory, CoContext context, Runnable task) {
-        Coroutine c = new Coroutine(context, task);
-        Thread t = factory.newThread(c);
-        t.setUncaughtExceptionHandler(c);
+        Thread t = factory.newThread(task);
+        t.setUncaughtExceptionHandler(context);
         t.start();
-    }
-
-    @Override
-    public CoContext coContext() {
-        return context;
-    }
-
-    @Override
-    public void run() {
-        try {
-            task.run();
-        } catch (Throwable t) {
-            // Reported, never rethrown: the JDK would print it, and a scheduler must not care.
-            UncaughtExceptions.report(Thread.currentThread(), context.id(), t);
-        }
-    }
-
-    @Override
-    public void uncaughtException(Thread t, Throwable e) {
-        // run() catches everything; this covers what the JDK itself might raise around it.
-        UncaughtExceptions.report(t, context.id(), e);
     }
 }
