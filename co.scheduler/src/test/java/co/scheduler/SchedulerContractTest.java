@@ -234,6 +234,32 @@ class SchedulerContractTest {
         assertEquals(count, ran.get());
     }
 
+    /**
+     * A coroutine that spawns a flood onto its own scheduling thread is made to yield, so the
+     * coroutines it started run while it is still spawning: the backlog of started-but-not-run
+     * coroutines stays bounded instead of growing to the whole flood.
+     */
+    @Test
+    void aSpawningLoopOnItsOwnSchedulerIsBackPressured() throws Exception {
+        CoRuntime rt = rt("affine");
+        Scheduler s = rt.schedulers().get(0);
+        int count = 100_000;
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger maxBacklog = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        s.go(() -> {
+            for (int i = 1; i <= count; i++) {
+                s.go(ran::incrementAndGet);
+                maxBacklog.accumulateAndGet(i - ran.get(), Math::max);
+            }
+            done.countDown();
+        });
+        await(done);
+        // Without back-pressure none of them runs before the loop ends: the backlog reaches 100,000.
+        assertTrue(maxBacklog.get() < 2_000, "backlog reached " + maxBacklog.get());
+        assertTrue(ran.get() > count - 2_000, "ran " + ran.get());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"affine", "virtual"})
     void anExceptionInACoroutineIsReportedAndTheSchedulerGoesOn(String provider) throws Exception {
