@@ -2,10 +2,10 @@ package co.sync;
 
 import co.sync.internal.Timeouts;
 import co.sync.internal.Waiter;
-import co.sync.internal.WaiterQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A Go channel between coroutines and threads (coost's {@code co::chan}): a FIFO that a sender
@@ -57,16 +57,31 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Chan<T> {
 
     private static final AtomicLong IDS = new AtomicLong();
+    private static final int LOCK_SPINS = 128;
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(Chan.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     static final Object NOT_READY = new Object();
     static final Object CLOSED = new Object();
 
     private final long id = IDS.incrementAndGet(); // select locks channels in id order
-    private final ReentrantLock lock = new ReentrantLock();
+    // The lock is a field of the channel itself, next to the state it guards, rather than a lock
+    // object: a hand-off between cores then moves as few cache lines as possible (see lock()).
+    @SuppressWarnings("unused")
+    private volatile int locked; // 0 free, 1 held; CAS to take, release store to give back
     private final Object[] buffer; // guarded by lock
     private int head; // guarded by lock
     private int count; // guarded by lock
-    private final WaiterQueue senders = new WaiterQueue(); // Nodes, guarded by lock
-    private final WaiterQueue receivers = new WaiterQueue(); // Nodes, guarded by lock
+    private Node sendHead; // queued senders, FIFO through Node.qnext; guarded by lock
+    private Node sendTail; // guarded by lock
+    private Node recvHead; // queued receivers; guarded by lock
+    private Node recvTail; // guarded by lock
     private Waiter toWake; // guarded by lock: waiters completed by the holder, unparked on unlock
 
     // Volatile: written under lock, read lock-free by isClosed().
@@ -160,20 +175,21 @@ public final class Chan<T> {
      * sends; buffered values can still be received. Calling it again does nothing. Never blocks.
      */
     public void close() {
-        lock.lock();
+        lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            for (Node r; (r = pollClaimed(receivers)) != null; ) {
+            // A node whose fire fails had given up (timeout, or its select chose another case); its
+            // owner never reads the flag then.
+            for (Node r; (r = poll(false)) != null; ) {
                 r.closed = true;
-                finish(r);
+                fire(r);
             }
-            for (Node s; (s = pollClaimed(senders)) != null; ) {
-                s.item = null;
+            for (Node s; (s = poll(true)) != null; ) {
                 s.closed = true;
-                finish(s);
+                fire(s);
             }
         } finally {
             unlockAndWake();
@@ -195,11 +211,11 @@ public final class Chan<T> {
      * @return the number of values a receiver could take without any sender
      */
     public int size() {
-        lock.lock();
+        lock();
         try {
             return count;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -276,7 +292,7 @@ public final class Chan<T> {
     boolean send0(T v, long nanos) {
         Objects.requireNonNull(v, "v");
         Node n = null;
-        lock.lock();
+        lock();
         try {
             if (closed) {
                 throw sendOnClosed();
@@ -289,12 +305,12 @@ public final class Chan<T> {
             }
             n = new Node(Thread.currentThread());
             n.item = v;
-            senders.add(n);
+            enqueue(n, true);
         } finally {
             unlockAndWake();
         }
-        if (!n.await(nanos)) {
-            withdraw(n, senders);
+        if (!n.await(nanos, true)) {
+            withdraw(n, true);
             return false;
         }
         if (n.closed) {
@@ -306,7 +322,7 @@ public final class Chan<T> {
     @SuppressWarnings("unchecked")
     T recv0(long nanos) {
         Node n;
-        lock.lock();
+        lock();
         try {
             Object r = recvLocked();
             if (r != NOT_READY) {
@@ -316,25 +332,25 @@ public final class Chan<T> {
                 return null;
             }
             n = new Node(Thread.currentThread());
-            receivers.add(n);
+            enqueue(n, false);
         } finally {
             unlockAndWake();
         }
-        if (!n.await(nanos)) {
-            withdraw(n, receivers);
+        if (!n.await(nanos, true)) {
+            withdraw(n, false);
             return null;
         }
         return (T) n.item; // null when woken by close()
     }
 
-    private void withdraw(Node n, WaiterQueue queue) {
+    private void withdraw(Node n, boolean send) {
         // The node was cancelled, so no waker will touch it again; it only has to leave the queue
         // (a waker may already have dropped it).
-        lock.lock();
+        lock();
         try {
-            queue.remove(n);
+            unlink(n, send);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -342,11 +358,14 @@ public final class Chan<T> {
 
     /** Hands {@code v} to a waiting receiver or buffers it. Lock held, channel open. */
     boolean sendLocked(Object v) {
-        Node r = pollClaimed(receivers);
-        if (r != null) {
+        for (Node r; (r = poll(false)) != null; ) {
+            // Written before the fire: the fire's CAS publishes it. If the fire fails the receiver
+            // gave up and never reads it; the value stays ours and goes to the next one.
             r.item = v;
-            finish(r);
-            return true;
+            if (fire(r)) {
+                return true;
+            }
+            r.item = null;
         }
         if (count < buffer.length) {
             int tail = head + count;
@@ -365,22 +384,22 @@ public final class Chan<T> {
             head = head + 1 == buffer.length ? 0 : head + 1;
             count--;
             // The buffer was full if a sender waits: move its value in, keeping FIFO order.
-            Node s = pollClaimed(senders);
-            if (s != null) {
-                int tail = head + count;
-                buffer[tail >= buffer.length ? tail - buffer.length : tail] = s.item;
-                count++;
-                s.item = null;
-                finish(s);
+            for (Node s; (s = poll(true)) != null; ) {
+                if (fire(s)) {
+                    int tail = head + count;
+                    buffer[tail >= buffer.length ? tail - buffer.length : tail] = s.item;
+                    count++;
+                    break;
+                }
             }
             return v;
         }
-        Node s = pollClaimed(senders);
-        if (s != null) {
-            Object v = s.item;
-            s.item = null;
-            finish(s);
-            return v;
+        for (Node s; (s = poll(true)) != null; ) {
+            // A sender's item is written before it queues and never changes; whoever fires the
+            // sender owns it.
+            if (fire(s)) {
+                return s.item;
+            }
         }
         return closed ? CLOSED : NOT_READY;
     }
@@ -390,41 +409,134 @@ public final class Chan<T> {
     }
 
     void enqueueLocked(Node n, boolean send) {
-        (send ? senders : receivers).add(n);
+        enqueue(n, send);
     }
 
     void removeLocked(Node n, boolean send) {
-        (send ? senders : receivers).remove(n);
+        unlink(n, send);
     }
 
-    /** Dequeues the first waiter whose owner is still waiting, and claims it; drops dead ones. */
-    private static Node pollClaimed(WaiterQueue queue) {
-        for (;;) {
-            Node n = (Node) queue.poll();
-            if (n == null || n.owner.claim()) {
-                return n;
+    /** Appends a node that is in no queue to the senders ({@code send}) or receivers. Lock held. */
+    private void enqueue(Node n, boolean send) {
+        Node t = send ? sendTail : recvTail;
+        n.qprev = t;
+        n.qnext = null;
+        n.queued = true;
+        if (t == null) {
+            if (send) {
+                sendHead = n;
+            } else {
+                recvHead = n;
             }
-            // Timed out, or its select fired on another case: it no longer wants this channel.
+        } else {
+            t.qnext = n;
+        }
+        if (send) {
+            sendTail = n;
+        } else {
+            recvTail = n;
         }
     }
 
-    /** Publishes a claimed node's outcome and schedules its owner to be unparked on unlock. */
-    private void finish(Node n) {
-        Waiter owner = n.owner;
-        owner.wakeNext = toWake;
-        toWake = owner;
-        owner.complete(n.index);
+    /** Takes a node out of its queue; does nothing if it is not queued (any more). Lock held. */
+    private void unlink(Node n, boolean send) {
+        if (!n.queued) {
+            return;
+        }
+        Node p = n.qprev;
+        Node x = n.qnext;
+        if (p == null) {
+            if (send) {
+                sendHead = x;
+            } else {
+                recvHead = x;
+            }
+        } else {
+            p.qnext = x;
+        }
+        if (x == null) {
+            if (send) {
+                sendTail = p;
+            } else {
+                recvTail = p;
+            }
+        } else {
+            x.qprev = p;
+        }
+        n.qprev = null;
+        n.qnext = null;
+        n.queued = false;
     }
 
+    /** Dequeues the first sender ({@code send}) or receiver, or returns null. Lock held. */
+    private Node poll(boolean send) {
+        Node n = send ? sendHead : recvHead;
+        if (n != null) {
+            unlink(n, send);
+        }
+        return n;
+    }
+
+    /**
+     * Fires a dequeued node's owner with the node's case index, publishing what was written into
+     * the node before, and schedules the owner to be unparked on unlock. One CAS: it fails if the
+     * owner timed out or its select fired on another case, and then the node is dead (the caller
+     * moves on to the next one). Lock held.
+     *
+     * @return true if this call fired the owner
+     */
+    private boolean fire(Node n) {
+        Waiter owner = n.owner;
+        if (!owner.tryFire(n.index)) {
+            return false;
+        }
+        owner.wakeNext = toWake;
+        toWake = owner;
+        return true;
+    }
+
+    /**
+     * Takes the channel's lock: a test-and-test-and-set lock that spins, then yields. Critical
+     * sections are a few dozen instructions that never park or block, so the lock is nearly always
+     * free or freed within nanoseconds; a queueing lock object would add its own cache line to
+     * every operation, which a cross-core hand-off pays for most. A waiter whose holder was
+     * preempted yields ({@link Thread#yield()}: a coroutine lets its scheduler run others, a thread
+     * gives up its time slice) rather than burning its processor.
+     */
     void lock() {
-        lock.lock();
+        if (!LOCKED.compareAndSet(this, 0, 1)) {
+            lockSlow();
+        }
+    }
+
+    private void lockSlow() {
+        for (int spins = 0;; spins++) {
+            // Read before the CAS, so that waiters share the line until it is released.
+            if ((int) LOCKED.getOpaque(this) == 0 && LOCKED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            if (spins < LOCK_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void unlock() {
+        // Release store: everything written under the lock happens-before the next CAS that takes it.
+        LOCKED.setRelease(this, 0);
     }
 
     /** Unlocks, then unparks the waiters completed under the lock (so they do not contend for it). */
     void unlockAndWake() {
         Waiter w = toWake;
-        toWake = null;
-        lock.unlock();
+        if (w != null) {
+            // Written only when set: an unconditional store would dirty this line for the next
+            // locker on another core even when nobody is woken.
+            toWake = null;
+        }
+        unlock();
         Waiter.wakeAll(w);
     }
 
@@ -434,11 +546,15 @@ public final class Chan<T> {
 
     /** For tests: the number of queued senders (send) or receivers. */
     int queued(boolean send) {
-        lock.lock();
+        lock();
         try {
-            return (send ? senders : receivers).size();
+            int size = 0;
+            for (Node n = send ? sendHead : recvHead; n != null; n = n.qnext) {
+                size++;
+            }
+            return size;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -453,6 +569,9 @@ public final class Chan<T> {
     static final class Node extends Waiter {
         final Waiter owner;
         final int index;
+        Node qprev; // queue links, guarded by the channel's lock
+        Node qnext;
+        boolean queued;
         Object item; // the value to send, or the value received; written before owner completes
         boolean closed; // the channel was closed instead; written before owner completes
 

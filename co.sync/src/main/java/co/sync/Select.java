@@ -84,7 +84,7 @@ final class Select {
         } finally {
             unlockAll(locks);
         }
-        boolean fired = self.await(nanos);
+        boolean fired = self.await(nanos, true);
         lockAll(locks);
         try {
             for (int k = 0; k < n; k++) {

@@ -51,6 +51,15 @@ public class Waiter {
     @SuppressWarnings("unused")
     private volatile int state = WAITING;
 
+    // Volatile: set by the waiting thread before its first park; read by wakers after they fired or
+    // completed this waiter. While false the waiter is still spinning on state (or has not started to
+    // wait) and will see the new state without an unpark. See await and wake for the pairing.
+    private volatile boolean parking;
+
+    // Volatile: set by a primitive that expects to fire this waiter soon (it became next in line),
+    // read and cleared by the waiting thread when it wakes without having fired. See nudge.
+    private volatile boolean spinHint;
+
     Waiter prev;
     Waiter next;
     boolean linked;
@@ -119,9 +128,31 @@ public class Waiter {
         return STATE.compareAndSet(this, WAITING, CANCELLED);
     }
 
-    /** Unparks the waiting thread. */
+    /**
+     * Unparks the waiting thread, if it may be parked. Call it only after this waiter fired or was
+     * completed: a waiter that is still spinning sees that state by itself and needs no unpark.
+     */
     public final void wake() {
-        LockSupport.unpark(thread);
+        // Volatile read after the waker's volatile write of the state; the waiter writes parking
+        // (volatile) before it reads the state for the last time ahead of a park. Volatile accesses
+        // are sequentially consistent, so either this read sees true (and unparks) or the waiter's
+        // read sees the fired state (and does not park).
+        if (parking) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Tells a parked waiter that it will probably fire within microseconds (it is next in line), so
+     * that it wakes up and spins for the fire instead of waiting to be unparked by it: its wake-up
+     * then overlaps with whatever precedes the fire. Does nothing to the outcome; a waiter that has
+     * fired or has given up ignores it. Never blocks.
+     */
+    public final void nudge() {
+        spinHint = true;
+        if (parking) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /**
@@ -142,17 +173,39 @@ public class Waiter {
      * Parks the calling thread (which must be {@link #thread}) until this waiter fires or, when
      * {@code nanos >= 0}, until {@code nanos} have passed and {@link #cancel} wins. Spurious
      * wake-ups and stray permits left by earlier unparks only cause another turn of the loop.
-     * Interrupts do not end the wait; the interrupt status is restored before returning.
+     * Interrupts do not end the wait; the interrupt status is restored before returning. Never
+     * spins: same as {@code await(nanos, false)}.
      *
      * @param nanos the longest wait in nanoseconds, or a negative value to wait forever
      * @return true if fired, false if cancelled (the caller must then unlink this waiter)
      */
     public final boolean await(long nanos) {
+        return await(nanos, false);
+    }
+
+    /**
+     * Like {@link #await(long)}, but when {@code spin} is true it first busy-waits for up to
+     * {@link Spin#NANOS} (never longer than {@code nanos}) while {@link Spin#allowed} says a spin
+     * delays nobody, so that a waker running on another core hands over without a park and an
+     * unpark. The outcome rules are the same: only a waker's fire or complete, or this thread's own
+     * {@link #cancel} after the whole timeout, ends the wait.
+     *
+     * @param nanos the longest wait in nanoseconds, or a negative value to wait forever
+     * @param spin whether to spin before parking
+     * @return true if fired, false if cancelled (the caller must then unlink this waiter)
+     */
+    public final boolean await(long nanos, boolean spin) {
         boolean interrupted = false;
         long deadline = Timeouts.deadline(nanos);
         // A coroutine's timed park goes through its runtime, which may use its scheduler's own
-        // timer heap (affine) instead of the JDK's shared timer threads.
-        CoRuntime runtime = nanos > 0 ? CoContext.current().runtime() : null;
+        // timer heap (affine) instead of the JDK's shared timer threads; the runtime also tells
+        // whether spinning is free.
+        CoRuntime runtime = nanos > 0 || spin ? CoContext.current().runtime() : null;
+        if (spin && nanos != 0 && spin(runtime, nanos)) {
+            return true;
+        }
+        // From here on we may park: wakers must unpark us (see wake).
+        parking = true;
         try {
             for (;;) {
                 // Volatile read (acquire): pairs with tryFire's CAS / complete's volatile store.
@@ -182,10 +235,49 @@ public class Waiter {
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
+                if (spinHint && state == WAITING) {
+                    // Nudged: spin again, for at most what is left of the wait. While parking is
+                    // false wakers skip the unpark; we set it again before the next look at the
+                    // state that precedes a park.
+                    spinHint = false;
+                    parking = false;
+                    if (runtime == null) {
+                        runtime = CoContext.current().runtime();
+                    }
+                    long left = nanos < 0 ? -1 : Math.max(1, deadline - System.nanoTime());
+                    if (spin(runtime, left)) {
+                        return true;
+                    }
+                    parking = true;
+                }
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Busy-waits for a fire or completion for at most {@link Spin#NANOS} (and at most {@code nanos}
+     * when that is not negative), giving up as soon as {@link Spin#allowed} turns false.
+     *
+     * @return true if this waiter fired meanwhile
+     */
+    private boolean spin(CoRuntime runtime, long nanos) {
+        if (!Spin.allowed(runtime)) {
+            return false;
+        }
+        long limit = nanos < 0 ? Spin.NANOS : Math.min(nanos, Spin.NANOS);
+        long start = System.nanoTime();
+        for (int i = 1;; i++) {
+            if (state >= 0) {
+                return true;
+            }
+            Thread.onSpinWait();
+            if ((i & (Spin.CHECK_EVERY - 1)) == 0
+                    && (System.nanoTime() - start >= limit || !Spin.allowed(runtime))) {
+                return state >= 0;
             }
         }
     }
