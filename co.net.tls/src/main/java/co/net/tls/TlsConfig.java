@@ -117,7 +117,7 @@ public final class TlsConfig {
      * no config. Unset properties keep the secure defaults. Keys and trust come from the JDK's default
      * {@link SSLContext} (configured by {@code javax.net.ssl.keyStore}, {@code javax.net.ssl.trustStore}
      * and their password properties; trust defaults to {@code cacerts}) unless {@code co.tls.keyStore}
-     * or {@code co.tls.trustStore} name files.
+     * (or {@code co.tls.certPem}) or {@code co.tls.trustStore} name files.
      *
      * <table>
      * <caption>properties</caption>
@@ -126,6 +126,9 @@ public final class TlsConfig {
      * side's key and certificate chain</td></tr>
      * <tr><td>{@code co.tls.trustStore}, {@code co.tls.trustStorePassword}</td><td>PKCS12 file with the
      * trusted certificates</td></tr>
+     * <tr><td>{@code co.tls.certPem}, {@code co.tls.keyPem}, {@code co.tls.keyPemPassword}</td><td>PEM
+     * files with this side's certificate chain and private key (see {@link Builder#pemKey(Path, Path,
+     * char[])}); the password only for an encrypted key</td></tr>
      * <tr><td>{@code co.tls.trustPem}</td><td>PEM file with the trusted certificates</td></tr>
      * <tr><td>{@code co.tls.protocols}</td><td>comma-separated, e.g. {@code TLSv1.3}</td></tr>
      * <tr><td>{@code co.tls.cipherSuites}</td><td>comma-separated</td></tr>
@@ -149,6 +152,15 @@ public final class TlsConfig {
         String trustStore = prop("trustStore");
         if (trustStore != null) {
             b.trustStore(Path.of(trustStore), password("trustStorePassword"));
+        }
+        String certPem = prop("certPem");
+        String keyPem = prop("keyPem");
+        if (certPem != null || keyPem != null) {
+            if (certPem == null || keyPem == null) {
+                throw new IllegalStateException(PROPERTY_PREFIX + "certPem and " + PROPERTY_PREFIX
+                        + "keyPem go together: set both or neither");
+            }
+            b.pemKey(Path.of(certPem), Path.of(keyPem), password("keyPemPassword"));
         }
         String trustPem = prop("trustPem");
         if (trustPem != null) {
@@ -366,16 +378,34 @@ public final class TlsConfig {
         }
 
         /**
-         * Loads this side's certificate chain and unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}) or
-         * PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) private key from PEM files.
+         * Loads this side's certificate chain and unencrypted private key from PEM files: PKCS#8
+         * ({@code BEGIN PRIVATE KEY}), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) or SEC 1 EC
+         * ({@code BEGIN EC PRIVATE KEY}), as OpenSSL writes them.
          *
          * @param certificateChain PEM file with the certificate chain, leaf first
          * @param privateKey PEM file with the private key
          * @return this builder
-         * @throws IllegalArgumentException if a file cannot be read or parsed
+         * @throws IllegalArgumentException if a file cannot be read or parsed, or the key is encrypted
          */
         public Builder pemKey(Path certificateChain, Path privateKey) {
-            return keyStore(KeyMaterial.pemKeyStore(certificateChain, privateKey), KeyMaterial.PEM_PASSWORD);
+            return pemKey(certificateChain, privateKey, null);
+        }
+
+        /**
+         * Loads this side's certificate chain and private key from PEM files, the key possibly
+         * encrypted: encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}, PBES2 as OpenSSL 3 writes
+         * it by default, or a PKCS#12 PBE scheme), or any unencrypted form {@link #pemKey(Path, Path)}
+         * reads. OpenSSL's legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}) is refused with a
+         * message that says how to convert it.
+         *
+         * @param certificateChain PEM file with the certificate chain, leaf first
+         * @param privateKey PEM file with the private key
+         * @param password the key's password, or null for an unencrypted key
+         * @return this builder
+         * @throws IllegalArgumentException if a file cannot be read or parsed, or the password is wrong
+         */
+        public Builder pemKey(Path certificateChain, Path privateKey, char[] password) {
+            return keyStore(KeyMaterial.pemKeyStore(certificateChain, privateKey, password), KeyMaterial.PEM_PASSWORD);
         }
 
         /**

@@ -11,11 +11,17 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManager;
@@ -111,11 +117,12 @@ public final class KeyMaterial {
      *
      * @param chainFile the certificate chain, leaf first
      * @param keyFile the private key
+     * @param password the password of an encrypted key, or null
      * @return the store, password {@link #PEM_PASSWORD}
      */
-    public static KeyStore pemKeyStore(Path chainFile, Path keyFile) {
+    public static KeyStore pemKeyStore(Path chainFile, Path keyFile, char[] password) {
         List<Certificate> chain = certificates(chainFile);
-        PrivateKey key = privateKey(keyFile);
+        PrivateKey key = privateKey(keyFile, password);
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -140,7 +147,7 @@ public final class KeyMaterial {
         }
     }
 
-    private static PrivateKey privateKey(Path file) {
+    private static PrivateKey privateKey(Path file, char[] password) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
@@ -148,13 +155,27 @@ public final class KeyMaterial {
             throw new IllegalArgumentException("co.net.tls: cannot read " + file + ": " + e.getMessage(), e);
         }
         byte[] pkcs8;
-        if (text.contains("-----BEGIN PRIVATE KEY-----")) {
+        if (text.contains("Proc-Type: 4,ENCRYPTED")) {
+            // Checked first: this legacy form also says BEGIN RSA/EC PRIVATE KEY.
+            throw new IllegalArgumentException("co.net.tls: " + file + " is encrypted in OpenSSL's legacy PEM format "
+                    + "(Proc-Type: 4,ENCRYPTED), which is not read; convert it to encrypted PKCS#8 with "
+                    + "'openssl pkcs8 -topk8 -in KEY -out KEY.p8.pem', or use a PKCS12 file");
+        } else if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+            if (password == null) {
+                throw new IllegalArgumentException("co.net.tls: " + file + " holds an encrypted private key; "
+                        + "give its password");
+            }
+            pkcs8 = decrypt(file, pemBody(text, "ENCRYPTED PRIVATE KEY"), password);
+        } else if (text.contains("-----BEGIN PRIVATE KEY-----")) {
             pkcs8 = pemBody(text, "PRIVATE KEY");
         } else if (text.contains("-----BEGIN RSA PRIVATE KEY-----")) {
             pkcs8 = rsaPkcs1ToPkcs8(pemBody(text, "RSA PRIVATE KEY"));
+        } else if (text.contains("-----BEGIN EC PRIVATE KEY-----")) {
+            pkcs8 = ecSec1ToPkcs8(file, pemBody(text, "EC PRIVATE KEY"));
         } else {
-            throw new IllegalArgumentException("co.net.tls: " + file + " holds no unencrypted PKCS#8 (BEGIN PRIVATE KEY) "
-                    + "or PKCS#1 RSA (BEGIN RSA PRIVATE KEY) key; for encrypted keys use a PKCS12 file");
+            throw new IllegalArgumentException("co.net.tls: " + file + " holds no private key: expected BEGIN PRIVATE KEY "
+                    + "(PKCS#8), BEGIN ENCRYPTED PRIVATE KEY (encrypted PKCS#8), BEGIN RSA PRIVATE KEY (PKCS#1) or "
+                    + "BEGIN EC PRIVATE KEY (SEC 1)");
         }
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
         for (String alg : KEY_ALGORITHMS) {
@@ -165,6 +186,95 @@ public final class KeyMaterial {
             }
         }
         throw new IllegalArgumentException("co.net.tls: unsupported private key in " + file);
+    }
+
+    /** Decrypts an EncryptedPrivateKeyInfo (PKCS#8 with PBES2 or PKCS#12 PBE, as OpenSSL writes it). */
+    private static byte[] decrypt(Path file, byte[] der, char[] password) {
+        String algorithm = "?";
+        try {
+            EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
+            algorithm = info.getAlgName();
+            SecretKey secret = SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(password));
+            Cipher cipher = Cipher.getInstance(algorithm);
+            cipher.init(Cipher.DECRYPT_MODE, secret, info.getAlgParameters());
+            return info.getKeySpec(cipher).getEncoded();
+        } catch (InvalidKeySpecException e) {
+            throw new IllegalArgumentException("co.net.tls: cannot decrypt the private key in " + file
+                    + ": wrong password?", e);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("co.net.tls: cannot decrypt the private key in " + file + " (" + algorithm
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** The DER of the OID id-ecPublicKey (1.2.840.10045.2.1). */
+    private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+
+    /**
+     * Wraps a SEC 1 ECPrivateKey ({@code SEQUENCE {version, privateKey, [0] parameters, [1] publicKey}})
+     * in a PKCS#8 PrivateKeyInfo whose algorithm names the curve given in {@code [0]}.
+     */
+    private static byte[] ecSec1ToPkcs8(Path file, byte[] sec1) {
+        byte[] curve = null;
+        int[] seq = tlv(file, sec1, 0);
+        for (int p = seq[1]; p < seq[2];) {
+            int[] field = tlv(file, sec1, p);
+            if (field[0] == 0xa0) {
+                int[] oid = tlv(file, sec1, field[1]);
+                if (oid[0] == 0x06) {
+                    curve = java.util.Arrays.copyOfRange(sec1, field[1], oid[2]);
+                }
+            }
+            p = field[2];
+        }
+        if (curve == null) {
+            throw new IllegalArgumentException("co.net.tls: the EC key in " + file + " names no curve; write it as "
+                    + "PKCS#8 ('openssl pkcs8 -topk8 -nocrypt')");
+        }
+        byte[] algorithm = der(0x30, concat(EC_PUBLIC_KEY_OID, curve));
+        return der(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algorithm, der(0x04, sec1)));
+    }
+
+    /**
+     * Reads the DER tag and length at {@code off}.
+     *
+     * @return {tag, start of the content, end of the content}
+     */
+    private static int[] tlv(Path file, byte[] b, int off) {
+        if (off + 2 > b.length) {
+            throw new IllegalArgumentException("co.net.tls: malformed key in " + file);
+        }
+        int tag = b[off] & 0xff;
+        int len = b[off + 1] & 0xff;
+        int p = off + 2;
+        if (len >= 0x80) {
+            int n = len & 0x7f;
+            if (n == 0 || n > 3 || p + n > b.length) {
+                throw new IllegalArgumentException("co.net.tls: malformed key in " + file);
+            }
+            len = 0;
+            for (int i = 0; i < n; i++) {
+                len = (len << 8) | (b[p++] & 0xff);
+            }
+        }
+        if (p + len > b.length) {
+            throw new IllegalArgumentException("co.net.tls: malformed key in " + file);
+        }
+        return new int[] {tag, p, p + len};
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] part : parts) {
+            n += part.length;
+        }
+        byte[] out = new byte[n];
+        int p = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, p, part.length);
+            p += part.length;
+        }
+        return out;
     }
 
     private static byte[] pemBody(String text, String label) {
@@ -183,12 +293,7 @@ public final class KeyMaterial {
         byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
             0x01, 0x05, 0x00};
         byte[] version = {0x02, 0x01, 0x00};
-        byte[] octets = der(0x04, pkcs1);
-        byte[] body = new byte[version.length + algorithm.length + octets.length];
-        System.arraycopy(version, 0, body, 0, version.length);
-        System.arraycopy(algorithm, 0, body, version.length, algorithm.length);
-        System.arraycopy(octets, 0, body, version.length + algorithm.length, octets.length);
-        return der(0x30, body);
+        return der(0x30, concat(version, algorithm, der(0x04, pkcs1)));
     }
 
     private static byte[] der(int tag, byte[] content) {
