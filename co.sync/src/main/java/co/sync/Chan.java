@@ -416,12 +416,15 @@ public final class Chan<T> {
         unlink(n, send);
     }
 
+    // The queues write as little as possible into a dequeued node: its owner may be spinning on the
+    // same cache line (its state), and every write there before the fire steals the line back. A
+    // node is queued exactly when it is its queue's head or has a predecessor; the links of a node
+    // that is not queued are null.
+
     /** Appends a node that is in no queue to the senders ({@code send}) or receivers. Lock held. */
     private void enqueue(Node n, boolean send) {
         Node t = send ? sendTail : recvTail;
         n.qprev = t;
-        n.qnext = null;
-        n.queued = true;
         if (t == null) {
             if (send) {
                 sendHead = n;
@@ -440,10 +443,10 @@ public final class Chan<T> {
 
     /** Takes a node out of its queue; does nothing if it is not queued (any more). Lock held. */
     private void unlink(Node n, boolean send) {
-        if (!n.queued) {
+        Node p = n.qprev;
+        if (p == null && (send ? sendHead : recvHead) != n) {
             return;
         }
-        Node p = n.qprev;
         Node x = n.qnext;
         if (p == null) {
             if (send) {
@@ -463,9 +466,12 @@ public final class Chan<T> {
         } else {
             x.qprev = p;
         }
-        n.qprev = null;
-        n.qnext = null;
-        n.queued = false;
+        if (p != null) {
+            n.qprev = null;
+        }
+        if (x != null) {
+            n.qnext = null;
+        }
     }
 
     /** Dequeues the first sender ({@code send}) or receiver, or returns null. Lock held. */
@@ -490,7 +496,10 @@ public final class Chan<T> {
         if (!owner.tryFire(n.index)) {
             return false;
         }
-        owner.wakeNext = toWake;
+        Waiter chain = toWake;
+        if (chain != null) {
+            owner.wakeNext = chain; // written only when needed: see the note on the queues
+        }
         toWake = owner;
         return true;
     }
@@ -571,7 +580,6 @@ public final class Chan<T> {
         final int index;
         Node qprev; // queue links, guarded by the channel's lock
         Node qnext;
-        boolean queued;
         Object item; // the value to send, or the value received; written before owner completes
         boolean closed; // the channel was closed instead; written before owner completes
 

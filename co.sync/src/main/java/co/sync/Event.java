@@ -82,7 +82,9 @@ public final class Event {
         try {
             for (Waiter w; (w = waiters.poll()) != null; ) {
                 if (w.tryFire(0)) {
-                    w.wakeNext = woken;
+                    if (woken != null) {
+                        w.wakeNext = woken; // only when needed: w may be spinning on this line
+                    }
                     woken = w;
                 }
                 // else: it timed out and is on its way out; it does not consume this signal.
@@ -137,7 +139,9 @@ public final class Event {
         } finally {
             lock.unlock();
         }
-        return waiters.awaitOrLeave(w, nanos, lock);
+        // Spin briefly first: a signal from a coroutine running on another core usually comes
+        // sooner than a park and an unpark would take.
+        return waiters.awaitOrLeave(w, nanos, true, lock);
     }
 
     private boolean tryConsume() {

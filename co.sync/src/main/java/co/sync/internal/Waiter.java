@@ -163,7 +163,10 @@ public class Waiter {
     public static void wakeAll(Waiter first) {
         for (Waiter w = first; w != null; ) {
             Waiter next = w.wakeNext;
-            w.wakeNext = null;
+            if (next != null) {
+                // Only when set: a store would steal the line from the woken thread.
+                w.wakeNext = null;
+            }
             w.wake();
             w = next;
         }

@@ -105,7 +105,21 @@ public final class WaiterQueue {
      * @return true if a waker won {@code w}, false on timeout
      */
     public boolean awaitOrLeave(Waiter w, long nanos, java.util.concurrent.locks.ReentrantLock lock) {
-        if (w.await(nanos)) {
+        return awaitOrLeave(w, nanos, false, lock);
+    }
+
+    /**
+     * Like {@link #awaitOrLeave(Waiter, long, java.util.concurrent.locks.ReentrantLock)}, spinning
+     * first (see {@link Waiter#await(long, boolean)}) when {@code spin} is true.
+     *
+     * @param w the caller's waiter, queued here
+     * @param nanos the longest wait, negative for ever
+     * @param spin whether to spin briefly before parking
+     * @param lock the owning primitive's lock
+     * @return true if a waker won {@code w}, false on timeout
+     */
+    public boolean awaitOrLeave(Waiter w, long nanos, boolean spin, java.util.concurrent.locks.ReentrantLock lock) {
+        if (w.await(nanos, spin)) {
             return true;
         }
         lock.lock();
