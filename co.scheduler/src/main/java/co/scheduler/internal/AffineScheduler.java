@@ -65,6 +65,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
      * scheduler yields to them (see {@link #go}).
      */
     private static final int SPAWN_BACKLOG = 256;
+    /** Above this many ready keys per selection, on average, an idle scheduler blocks without spinning. */
+    private static final int SPIN_MAX_READY = 2;
     /** How many remote submissions one loop turn runs before it looks at timers and I/O again. */
     private static final int REMOTE_BUDGET = 1024;
 
@@ -96,6 +98,16 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     private volatile boolean stopping;
     /** Whether the last idle period was short enough that spinning before the next one pays. */
     private boolean spinPays = true;
+    /**
+     * Ready keys per selection, averaged over about the last eight selections, times eight (a
+     * non-blocking poll that finds nothing does not count). Spinning pays while readiness comes a
+     * channel or two at a time (a request/response peer waits for each answer); when it comes in
+     * batches (many busy connections), an idle gap is the peers' own work, and blocking costs one
+     * wake-up for a whole batch (see {@link #turn}).
+     */
+    private int readyAverage8;
+    /** Ready keys found by the selection in progress; counted by {@link #onReady}. */
+    private int readyCount;
 
     AffineScheduler(AffineRuntime runtime, int id, int count, String threadName) {
         this.runtime = runtime;
@@ -226,7 +238,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         timers.fireDue(System.nanoTime());
         if (!local.isEmpty() || !remote.isEmpty()) {
             if (!selector.keys().isEmpty()) {
-                selector.selectNow(this::onReady);
+                selectNow();
             }
             return;
         }
@@ -234,14 +246,21 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         if (waitMs == 0) {
             return;
         }
-        if (spinPays && SPIN_NANOS > 0 && spin()) {
+        // Spin only while readiness comes a key or two at a time: with many busy connections the
+        // spin would burn the gaps between batches, which blocking turns into idle time.
+        if (spinPays && SPIN_NANOS > 0 && readyAverage8 <= SPIN_MAX_READY * 8 && spin()) {
             return;
         }
         long idleSince = System.nanoTime();
         SLEEPING.setVolatile(this, 1);
         try {
             if (remote.isEmpty() && !stopping) {
+                readyCount = 0;
                 selector.select(this::onReady, waitMs < 0 ? 0 : waitMs);
+                // A wait that ended with nothing ready (a submission from another thread, a timer)
+                // counts too, so that once the connections go quiet the average decays and
+                // hand-offs between threads spin again.
+                readyAverage8 += readyCount - (readyAverage8 >> 3);
             }
         } catch (ClosedSelectorException e) {
             stopping = true;
@@ -269,7 +288,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
                 // First thing, then every few passes: readiness that is already there is found
                 // at the cost of one non-blocking poll.
                 if (io) {
-                    selector.selectNow(this::onReady);
+                    selectNow();
                     if (!local.isEmpty()) {
                         return true;
                     }
@@ -281,6 +300,15 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             // Yield, not onSpinWait: on a machine with fewer free cores than runnable threads the
             // thread that would hand us work may need this very core.
             Thread.yield();
+        }
+    }
+
+    /** A non-blocking selection; one that finds keys ready counts in {@link #readyAverage8}. */
+    private void selectNow() throws IOException {
+        readyCount = 0;
+        selector.selectNow(this::onReady);
+        if (readyCount > 0) {
+            readyAverage8 += readyCount - (readyAverage8 >> 3);
         }
     }
 
@@ -466,6 +494,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     }
 
     private void onReady(SelectionKey key) {
+        readyCount++;
         Interest in = (Interest) key.attachment();
         int ready;
         try {
