@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: every method may be called from any coroutine or thread. Blocking calls park only
  * the caller (a coroutine is suspended, its scheduler keeps running) and are not interruptible; the
- * {@code try} forms never block. A value handed to a receiver whose timeout expires at the same
+ * {@code try} forms never block. Before parking, a blocking call spins for at most a few
+ * microseconds when {@link co.api.spi.CoRuntime#maySpin()} says that delays nobody (on
+ * {@code affine}: its scheduling thread has nothing else queued), so that a counterpart running on
+ * another core hands over without a park and an unpark. A value handed to a receiver whose timeout expires at the same
  * moment is never lost: either that receiver returns it, or it stays in the channel for the next.
  *
  * @param <T> the element type

@@ -23,7 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Fairness.</b> When the lock is released while others wait, it is handed to the longest
  * waiting one directly: it never becomes free in between, so a newcomer cannot barge ahead of a
- * waiter. A newcomer gets the lock at once only when it is free and nobody waits.
+ * waiter. A newcomer gets the lock at once only when it is free and nobody waits. The first waiter
+ * spins for a few microseconds before parking (where {@link co.api.spi.CoRuntime#maySpin()} allows),
+ * and a waiter that becomes first while parked is woken to spin for its turn, so a hand-off to a
+ * waiter on another core rarely needs a wake-up.
  *
  * <p>Threading: every method may be called from any coroutine or thread. {@link #lock()} parks only
  * the caller (a coroutine is suspended, its scheduler keeps running) and is not interruptible;
