@@ -65,6 +65,7 @@ public final class TlsBench {
     static final int HANDSHAKES = Integer.getInteger("handshakes", 2000);
     static final int CONCURRENCY = Integer.getInteger("concurrency", 4);
     static final int ROUNDS = Integer.getInteger("rounds", 3);
+    static final int WARMUPS = Integer.getInteger("warmups", 2);
     static final int CHUNK = 64 * 1024;
 
     static SSLContext serverContext;
@@ -101,19 +102,26 @@ public final class TlsBench {
                     impls[i].start();
                 }
             }
-            for (int warm = 0; warm < 2; warm++) {
+            for (int warm = 0; warm < WARMUPS; warm++) {
                 for (int i = 0; i < impls.length; i++) {
                     if (on[i]) {
-                        impls[i].bulk(BULK_MB / 2);
-                        impls[i].handshakes(HANDSHAKES / 2);
+                        System.err.printf(Locale.ROOT, "warm-up %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s%n", warm,
+                                keys[i], impls[i].bulk(BULK_MB / 2), impls[i].handshakes(HANDSHAKES / 2));
                     }
                 }
             }
+            // The JIT keeps improving the shared crypto code for a long while on two cores: whoever runs
+            // last in a round has had the most warm-up. Each round therefore starts with another one.
             for (int round = 0; round < ROUNDS; round++) {
-                for (int i = 0; i < impls.length; i++) {
+                for (int k = 0; k < impls.length; k++) {
+                    int i = (k + round) % impls.length;
                     if (on[i]) {
-                        r[i][0] = Math.max(r[i][0], impls[i].bulk(BULK_MB));
-                        r[i][1] = Math.max(r[i][1], impls[i].handshakes(HANDSHAKES));
+                        double bulk = impls[i].bulk(BULK_MB);
+                        double handshakes = impls[i].handshakes(HANDSHAKES);
+                        r[i][0] = Math.max(r[i][0], bulk);
+                        r[i][1] = Math.max(r[i][1], handshakes);
+                        System.err.printf(Locale.ROOT, "round %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s (cpu %.2f cores)%n",
+                                round, keys[i], bulk, handshakes, lastCpuLoad);
                     }
                 }
             }
@@ -182,6 +190,14 @@ public final class TlsBench {
             all[i] = clientContext();
         }
         return all;
+    }
+
+    /** CPU time of the whole process over the last handshake run, per wall-clock time (2.0 = two cores busy). */
+    static volatile double lastCpuLoad;
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double mbPerSecond(long bytes, long nanos) {
@@ -324,6 +340,7 @@ public final class TlsBench {
             }
             CountDownLatch done = new CountDownLatch(CONCURRENCY);
             AtomicLong failures = new AtomicLong();
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int w = 0; w < CONCURRENCY; w++) {
                 int first = w;
@@ -344,6 +361,7 @@ public final class TlsBench {
             }
             check(done.await(300, TimeUnit.SECONDS));
             long nanos = System.nanoTime() - t0;
+            lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
             check(failures.get() == 0);
             return n / (nanos / 1e9);
         }
@@ -446,6 +464,7 @@ public final class TlsBench {
             SSLContext[] contexts = clientContexts(n);
             CountDownLatch done = new CountDownLatch(CONCURRENCY);
             AtomicLong failures = new AtomicLong();
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int w = 0; w < CONCURRENCY; w++) {
                 int first = w;
@@ -464,6 +483,7 @@ public final class TlsBench {
             }
             check(done.await(300, TimeUnit.SECONDS));
             long nanos = System.nanoTime() - t0;
+            lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
             check(failures.get() == 0);
             return n / (nanos / 1e9);
         }
@@ -642,6 +662,7 @@ public final class TlsBench {
             SSLContext[] contexts = clientContexts(n);
             CountDownLatch done = new CountDownLatch(CONCURRENCY);
             AtomicLong failures = new AtomicLong();
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int w = 0; w < CONCURRENCY; w++) {
                 int first = w;
@@ -661,6 +682,7 @@ public final class TlsBench {
             }
             check(done.await(300, TimeUnit.SECONDS));
             long nanos = System.nanoTime() - t0;
+            lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
             check(failures.get() == 0);
             return n / (nanos / 1e9);
         }

@@ -2,6 +2,7 @@ package co.net.tls.internal;
 
 import co.api.Co;
 import co.api.Errno;
+import co.api.Scheduler;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
@@ -12,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -47,6 +50,8 @@ public final class TlsSocket implements TlsSock {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** On a listener: how many connections it has accepted (places their background handshakes). */
+    private final AtomicInteger accepted = new AtomicInteger();
 
     // Written once, before the socket is shared (connect, accept or wrap), read under the locks.
     private volatile SSLEngine engine;
@@ -533,7 +538,7 @@ public final class TlsSocket implements TlsSock {
             error(Errno.EINVAL, "TLS: " + e.getMessage());
             return null;
         }
-        s.handshakeInBackground();
+        s.handshakeInBackground(accepted.getAndIncrement());
         return s;
     }
 
@@ -542,17 +547,24 @@ public final class TlsSocket implements TlsSock {
      * virtual thread outside coroutines), so that it neither holds up the accept loop nor waits for the
      * application's first recv: a client's connect completes even if the server only sends later.
      * The first recv or send waits for it; a failure is kept and reported there.
+     *
+     * @param nth how many connections the listener accepted before this one
      */
-    private void handshakeInBackground() {
+    private void handshakeInBackground(int nth) {
         Runnable task = () -> {
             ensureHandshake(NO_DEADLINE);
         };
-        // Handshakes are CPU work (signatures, key exchange): spread them over the schedulers as co
-        // spreads new coroutines, rather than piling them on the accept loop's scheduler.
+        // Handshakes are CPU work (signatures, key exchange): spread them over the schedulers rather
+        // than piling them on the accept loop's scheduler. Round-robin per listener, not through the
+        // runtime's nextScheduler(): an accept loop that starts one handler per connection with
+        // Co.go takes every other turn of that shared counter, so on two schedulers all handshakes
+        // would land on one of them and all handlers on the other (measured: the handshake rate
+        // fell to one core's).
         CoRuntime runtime = CoContext.current().runtime();
         try {
             if (runtime != null) {
-                runtime.nextScheduler().go(task);
+                List<Scheduler> all = runtime.schedulers();
+                all.get((nth & Integer.MAX_VALUE) % all.size()).go(task);
             } else {
                 Thread.ofVirtual().name("co-tls-handshake").start(task);
             }
