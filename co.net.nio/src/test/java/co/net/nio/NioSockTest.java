@@ -14,6 +14,8 @@ import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.TransportProvider;
 import co.net.testsuite.Coroutines;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -356,5 +358,50 @@ class NioSockTest {
         assertEquals("127.0.0.1:80", Co.toString(Co.initIpAddr("127.0.0.1", 80)));
         assertEquals("[::1]:80", Co.toString(Co.initIpAddr("::1", 80)));
         assertEquals("::1", Co.ipStr(Co.initIpAddr("::1", 80)));
+    }
+    /**
+     * Client sockets that connected and then sit idle cost co's threads nothing. A connect's
+     * OP_CONNECT interest must not stay armed: the selector never reports it once the channel is
+     * connected, so epoll would return at once on every select and the scheduling thread (affine) or
+     * the shared poller thread (virtual) would spin a core.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"affine", "virtual"})
+    @Timeout(30)
+    void idleConnectedClientsCostCoThreadsNoCpu(String provider) throws Exception {
+        co = Coroutines.start(provider, 1);
+        Sock server = listener();
+        for (int i = 0; i < 16; i++) {
+            // Several connects, so that some surely complete through the OP_CONNECT wait.
+            Sock client = Coroutines.await(co.go(() -> {
+                Sock c = Co.tcpSocket();
+                return c.connect(server.localAddress(), 5000) == 0 ? c : null;
+            }));
+            assertNotNull(client, "connect failed");
+            socks.add(client);
+            Sock conn = server.accept(5000);
+            assertNotNull(conn, Co::strerror);
+            socks.add(conn);
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long before = coThreadsCpuNanos(mx);
+        long start = System.nanoTime();
+        Thread.sleep(500); // the window measured: everything is idle
+        long wall = System.nanoTime() - start;
+        long used = coThreadsCpuNanos(mx) - before;
+        assertTrue(used < wall / 5, "co's threads used " + used / 1_000_000 + " ms of CPU in " + wall / 1_000_000
+                + " ms while every socket was idle");
+    }
+
+    /** CPU time of every co scheduling thread and of the shared poller thread. */
+    private static long coThreadsCpuNanos(ThreadMXBean mx) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName();
+            if (name.matches("co\\d*-scheduler-\\d+") || name.equals("co-poller")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+            }
+        }
+        return sum;
     }
 }

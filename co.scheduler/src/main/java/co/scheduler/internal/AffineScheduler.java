@@ -481,7 +481,26 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     @Override
     public void release(SelectableChannel channel, int ops) {
         // Interest is kept until a readiness event finds nobody waiting (see onReady): a coroutine
-        // that waits again soon, as a connection loop does, then costs no epoll_ctl.
+        // that waits again soon, as a connection loop does, then costs no epoll_ctl. Not so for
+        // OP_CONNECT, which nobody waits for twice and which the selector never reports once the
+        // channel is connected: left set, it keeps EPOLLOUT armed, so that every select returns at
+        // once without a key to hand over, and the scheduling thread spins.
+        if ((ops & SelectionKey.OP_CONNECT) != 0) {
+            dropConnectInterest(channel.keyFor(selector));
+        }
+    }
+
+    private static void dropConnectInterest(SelectionKey key) {
+        if (key == null) {
+            return;
+        }
+        try {
+            if ((key.interestOps() & SelectionKey.OP_CONNECT) != 0) {
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_CONNECT);
+            }
+        } catch (CancelledKeyException ignored) {
+            // the channel was closed; the key goes away with it
+        }
     }
 
     @Override
@@ -518,6 +537,10 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
                 wakeAll(in.writers);
                 in.writers = null;
             }
+        }
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+            // A connect completes (or fails) once: the interest is never wanted again (see release).
+            drop |= SelectionKey.OP_CONNECT;
         }
         if (drop != 0) {
             try {

@@ -134,7 +134,19 @@ final class SharedPoller implements Poller, Runnable {
 
     @Override
     public void release(SelectableChannel channel, int ops) {
-        // Waiters that left are dropped lazily by the poller thread.
+        // Waiters that left are dropped lazily by the poller thread. OP_CONNECT is dropped now: the
+        // selector never reports it once the channel is connected, so left set it would keep
+        // EPOLLOUT armed and the poller thread would spin (see AffineScheduler.release).
+        if ((ops & SelectionKey.OP_CONNECT) != 0) {
+            SelectionKey key = channel.keyFor(selector);
+            if (key != null) {
+                try {
+                    key.interestOpsAnd(~SelectionKey.OP_CONNECT);
+                } catch (CancelledKeyException ignored) {
+                    // closed; the key goes away with the channel
+                }
+            }
+        }
     }
 
     @Override
@@ -171,7 +183,7 @@ final class SharedPoller implements Poller, Runnable {
                 key = w.channel.register(selector, w.ops, in);
             } else {
                 in = (Interest) key.attachment();
-                key.interestOps(key.interestOps() | w.ops);
+                key.interestOpsOr(w.ops); // atomic: release may clear OP_CONNECT from another thread
             }
             if ((w.ops & READ_OPS) != 0) {
                 in.readers = push(prune(in.readers), w);
@@ -243,9 +255,13 @@ final class SharedPoller implements Poller, Runnable {
             }
             in.writers = null;
         }
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+            // A connect completes (or fails) once: the interest is never wanted again (see release).
+            drop |= SelectionKey.OP_CONNECT;
+        }
         if (drop != 0) {
             try {
-                key.interestOps(key.interestOps() & ~drop);
+                key.interestOpsAnd(~drop);
             } catch (CancelledKeyException ignored) {
                 // closed; the key goes away with the channel
             }
