@@ -195,6 +195,19 @@ public final class TlsBench {
     /** CPU time of the whole process over the last handshake run, per wall-clock time (2.0 = two cores busy). */
     static volatile double lastCpuLoad;
 
+    /**
+     * Waits for the handshake workers, records the process CPU load over the run in
+     * {@link #lastCpuLoad}, checks nothing failed, and returns handshakes per second.
+     */
+    static double handshakeRate(int n, CountDownLatch done, AtomicLong failures, long t0, long c0)
+            throws InterruptedException {
+        check(done.await(300, TimeUnit.SECONDS));
+        long nanos = System.nanoTime() - t0;
+        lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
+        check(failures.get() == 0);
+        return n / (nanos / 1e9);
+    }
+
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
@@ -359,11 +372,7 @@ public final class TlsBench {
                     done.countDown();
                 });
             }
-            check(done.await(300, TimeUnit.SECONDS));
-            long nanos = System.nanoTime() - t0;
-            lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
-            check(failures.get() == 0);
-            return n / (nanos / 1e9);
+            return handshakeRate(n, done, failures, t0, c0);
         }
 
         @Override
@@ -481,11 +490,7 @@ public final class TlsBench {
                     done.countDown();
                 });
             }
-            check(done.await(300, TimeUnit.SECONDS));
-            long nanos = System.nanoTime() - t0;
-            lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
-            check(failures.get() == 0);
-            return n / (nanos / 1e9);
+            return handshakeRate(n, done, failures, t0, c0);
         }
 
         @Override
@@ -680,11 +685,7 @@ public final class TlsBench {
                     done.countDown();
                 });
             }
-            check(done.await(300, TimeUnit.SECONDS));
-            long nanos = System.nanoTime() - t0;
-            lastCpuLoad = (cpuNanos() - c0) / (double) nanos;
-            check(failures.get() == 0);
-            return n / (nanos / 1e9);
+            return handshakeRate(n, done, failures, t0, c0);
         }
 
         @Override
