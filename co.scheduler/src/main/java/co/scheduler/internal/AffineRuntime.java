@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AffineRuntime implements CoRuntime {
 
     private static final long STOP_JOIN_MILLIS = 5_000;
-    private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
     private static final AtomicInteger CREATED = new AtomicInteger();
 
     private final AffineScheduler[] schedulers;
@@ -97,8 +96,9 @@ final class AffineRuntime implements CoRuntime {
     @Override
     public boolean maySpin() {
         AffineScheduler s = own();
-        // A processor count read once: on one processor a spin never pays.
-        return s == null ? MULTI_CORE : MULTI_CORE && s.nothingQueued();
+        // The default answers for the machine (one processor: a spin never pays); a coroutine must
+        // also leave nothing queued behind it on its scheduling thread.
+        return CoRuntime.super.maySpin() && (s == null || s.nothingQueued());
     }
 
     @Override

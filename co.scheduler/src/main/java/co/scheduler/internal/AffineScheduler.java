@@ -485,21 +485,16 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         // OP_CONNECT, which nobody waits for twice and which the selector never reports once the
         // channel is connected: left set, it keeps EPOLLOUT armed, so that every select returns at
         // once without a key to hand over, and the scheduling thread spins.
-        if ((ops & SelectionKey.OP_CONNECT) != 0) {
-            dropConnectInterest(channel.keyFor(selector));
+        if ((ops & SelectionKey.OP_CONNECT) == 0) {
+            return; // the hot path: a recv or send looks up nothing
         }
-    }
-
-    private static void dropConnectInterest(SelectionKey key) {
-        if (key == null) {
-            return;
-        }
-        try {
-            if ((key.interestOps() & SelectionKey.OP_CONNECT) != 0) {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_CONNECT);
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            try {
+                key.interestOpsAnd(~SelectionKey.OP_CONNECT); // no system call if it was not set
+            } catch (CancelledKeyException ignored) {
+                // the channel was closed; the key goes away with it
             }
-        } catch (CancelledKeyException ignored) {
-            // the channel was closed; the key goes away with it
         }
     }
 
