@@ -58,32 +58,32 @@ public class ChanBenchmark {
     }
 
     private Harness.Starter sameScheduler() {
-        return (party, body) -> affine.schedulers().get(0).go(body);
+        return Harness.sameScheduler(affine);
     }
 
     // ------------------------------------------------------------------ ping-pong
 
-    private static void pingPongChan(Harness.Starter starter) throws Exception {
+    static void pingPongChan(Harness.Starter starter, int rounds) throws Exception {
         Chan<Integer> ping = new Chan<>();
         Chan<Integer> pong = new Chan<>();
         Harness.run(starter, () -> {
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
                 ping.send(TOKEN);
                 pong.recv();
             }
         }, () -> {
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
                 pong.send(ping.recv());
             }
         });
     }
 
-    private static void pingPongQueue(Harness.Starter starter) throws Exception {
+    static void pingPongQueue(Harness.Starter starter, int rounds) throws Exception {
         BlockingQueue<Integer> ping = new SynchronousQueue<>();
         BlockingQueue<Integer> pong = new SynchronousQueue<>();
         Harness.run(starter, () -> {
             try {
-                for (int i = 0; i < ROUNDS; i++) {
+                for (int i = 0; i < rounds; i++) {
                     ping.put(TOKEN);
                     pong.take();
                 }
@@ -92,7 +92,7 @@ public class ChanBenchmark {
             }
         }, () -> {
             try {
-                for (int i = 0; i < ROUNDS; i++) {
+                for (int i = 0; i < rounds; i++) {
                     pong.put(ping.take());
                 }
             } catch (InterruptedException e) {
@@ -104,47 +104,47 @@ public class ChanBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void pingPongChanCoAffineSameScheduler() throws Exception {
-        pingPongChan(sameScheduler());
+        pingPongChan(sameScheduler(), ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void pingPongChanCoAffine() throws Exception {
-        pingPongChan(Harness.on(affine));
+        pingPongChan(Harness.on(affine), ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void pingPongChanJdkVirtual() throws Exception {
-        pingPongChan(Harness.jdkVirtualThreads());
+        pingPongChan(Harness.jdkVirtualThreads(), ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void pingPongSynchronousQueueJdkVirtual() throws Exception {
-        pingPongQueue(Harness.jdkVirtualThreads());
+        pingPongQueue(Harness.jdkVirtualThreads(), ROUNDS);
     }
 
     // ------------------------------------------------------------------ throughput
 
-    private static void streamChan(Harness.Starter starter) throws Exception {
+    static void streamChan(Harness.Starter starter, int values) throws Exception {
         Chan<Integer> ch = new Chan<>(BUFFER);
         Harness.run(starter, () -> {
-            for (int i = 0; i < VALUES; i++) {
+            for (int i = 0; i < values; i++) {
                 ch.send(TOKEN);
             }
         }, () -> {
-            for (int i = 0; i < VALUES; i++) {
+            for (int i = 0; i < values; i++) {
                 ch.recv();
             }
         });
     }
 
-    private static void streamQueue(Harness.Starter starter) throws Exception {
+    static void streamQueue(Harness.Starter starter, int values) throws Exception {
         BlockingQueue<Integer> queue = new ArrayBlockingQueue<>(BUFFER);
         Harness.run(starter, () -> {
             try {
-                for (int i = 0; i < VALUES; i++) {
+                for (int i = 0; i < values; i++) {
                     queue.put(TOKEN);
                 }
             } catch (InterruptedException e) {
@@ -152,7 +152,7 @@ public class ChanBenchmark {
             }
         }, () -> {
             try {
-                for (int i = 0; i < VALUES; i++) {
+                for (int i = 0; i < values; i++) {
                     queue.take();
                 }
             } catch (InterruptedException e) {
@@ -164,24 +164,24 @@ public class ChanBenchmark {
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public void throughputChanCoAffineSameScheduler() throws Exception {
-        streamChan(sameScheduler());
+        streamChan(sameScheduler(), VALUES);
     }
 
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public void throughputChanCoAffine() throws Exception {
-        streamChan(Harness.on(affine));
+        streamChan(Harness.on(affine), VALUES);
     }
 
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public void throughputChanJdkVirtual() throws Exception {
-        streamChan(Harness.jdkVirtualThreads());
+        streamChan(Harness.jdkVirtualThreads(), VALUES);
     }
 
     @Benchmark
     @OperationsPerInvocation(VALUES)
     public void throughputArrayBlockingQueueJdkVirtual() throws Exception {
-        streamQueue(Harness.jdkVirtualThreads());
+        streamQueue(Harness.jdkVirtualThreads(), VALUES);
     }
 }

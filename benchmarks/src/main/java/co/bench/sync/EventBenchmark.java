@@ -44,16 +44,16 @@ public class EventBenchmark {
         affine.stop();
     }
 
-    private static void roundTrips(Harness.Starter starter) throws Exception {
+    static void roundTrips(Harness.Starter starter, int rounds) throws Exception {
         Event ping = new Event();
         Event pong = new Event();
         Harness.run(starter, () -> {
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
                 ping.signal();
                 pong.await();
             }
         }, () -> {
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
                 ping.await();
                 pong.signal();
             }
@@ -63,33 +63,37 @@ public class EventBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void eventCoAffineSameScheduler() throws Exception {
-        roundTrips((party, body) -> affine.schedulers().get(0).go(body));
+        roundTrips(Harness.sameScheduler(affine), ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void eventCoAffine() throws Exception {
-        roundTrips(Harness.on(affine));
+        roundTrips(Harness.on(affine), ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void eventJdkVirtual() throws Exception {
-        roundTrips(Harness.jdkVirtualThreads());
+        roundTrips(Harness.jdkVirtualThreads(), ROUNDS);
     }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public void semaphoreJdkVirtual() throws Exception {
+        semaphoreRoundTrips(Harness.jdkVirtualThreads(), ROUNDS);
+    }
+
+    static void semaphoreRoundTrips(Harness.Starter starter, int rounds) throws Exception {
         Semaphore ping = new Semaphore(0);
         Semaphore pong = new Semaphore(0);
-        Harness.run(Harness.jdkVirtualThreads(), () -> {
-            for (int i = 0; i < ROUNDS; i++) {
+        Harness.run(starter, () -> {
+            for (int i = 0; i < rounds; i++) {
                 ping.release();
                 pong.acquireUninterruptibly();
             }
         }, () -> {
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
                 ping.acquireUninterruptibly();
                 pong.release();
             }

@@ -3,8 +3,10 @@ package co.bench.sync;
 import co.api.Scheduler;
 import co.api.spi.CoRuntime;
 import co.api.spi.SchedulerProvider;
+import java.lang.reflect.Constructor;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,8 +43,34 @@ final class Harness {
         };
     }
 
+    /** Every party on the runtime's first scheduler. */
+    static Starter sameScheduler(CoRuntime rt) {
+        return (party, body) -> rt.schedulers().get(0).go(body);
+    }
+
     static Starter jdkVirtualThreads() {
         return (party, body) -> Thread.ofVirtual().start(body);
+    }
+
+    /**
+     * JDK virtual threads whose scheduler is one platform thread: j.u.c. with the placement of co's
+     * "same scheduler" cases, where every hand-off is a switch between two virtual threads on one
+     * thread. Needs {@code --add-opens java.base/java.lang=ALL-UNNAMED} (the JDK offers no public
+     * way to give virtual threads a scheduler).
+     *
+     * @param carrier the one thread that runs them
+     */
+    static Starter jdkVirtualThreadsOn(Executor carrier) {
+        Thread.Builder.OfVirtual builder;
+        try {
+            Constructor<?> k = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                    .getDeclaredConstructor(Executor.class);
+            k.setAccessible(true);
+            builder = (Thread.Builder.OfVirtual) k.newInstance(carrier);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("needs --add-opens java.base/java.lang=ALL-UNNAMED", e);
+        }
+        return (party, body) -> builder.start(body);
     }
 
     /**

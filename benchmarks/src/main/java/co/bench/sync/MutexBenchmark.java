@@ -73,12 +73,19 @@ public class MutexBenchmark {
         }
     }
 
-    private void contended(Harness.Starter starter, Runnable lock, Runnable unlock) throws Exception {
+    /**
+     * Runs {@link #PARTIES} parties that each take the lock {@code perParty} times to increment one
+     * shared counter, and checks the count: a lock that let two parties in at once would lose
+     * increments.
+     */
+    static void contended(Harness.Starter starter, Runnable lock, Runnable unlock, int perParty)
+            throws Exception {
+        long[] counter = new long[1];
         Runnable party = () -> {
-            for (int i = 0; i < PER_PARTY; i++) {
+            for (int i = 0; i < perParty; i++) {
                 lock.run();
                 try {
-                    counter++;
+                    counter[0]++;
                 } finally {
                     unlock.run();
                 }
@@ -87,29 +94,37 @@ public class MutexBenchmark {
         Runnable[] parties = new Runnable[PARTIES];
         Arrays.fill(parties, party);
         Harness.run(starter, parties);
+        lock.run();
+        try {
+            if (counter[0] != (long) PARTIES * perParty) {
+                throw new IllegalStateException("lost increments: " + counter[0]);
+            }
+        } finally {
+            unlock.run();
+        }
     }
 
     @Benchmark
     @OperationsPerInvocation(PARTIES * PER_PARTY)
     public void contendedMutexCoAffine() throws Exception {
-        contended(Harness.on(affine), mutex::lock, mutex::unlock);
+        contended(Harness.on(affine), mutex::lock, mutex::unlock, PER_PARTY);
     }
 
     @Benchmark
     @OperationsPerInvocation(PARTIES * PER_PARTY)
     public void contendedMutexJdkVirtual() throws Exception {
-        contended(Harness.jdkVirtualThreads(), mutex::lock, mutex::unlock);
+        contended(Harness.jdkVirtualThreads(), mutex::lock, mutex::unlock, PER_PARTY);
     }
 
     @Benchmark
     @OperationsPerInvocation(PARTIES * PER_PARTY)
     public void contendedReentrantLockJdkVirtual() throws Exception {
-        contended(Harness.jdkVirtualThreads(), reentrantLock::lock, reentrantLock::unlock);
+        contended(Harness.jdkVirtualThreads(), reentrantLock::lock, reentrantLock::unlock, PER_PARTY);
     }
 
     @Benchmark
     @OperationsPerInvocation(PARTIES * PER_PARTY)
     public void contendedFairReentrantLockJdkVirtual() throws Exception {
-        contended(Harness.jdkVirtualThreads(), fairLock::lock, fairLock::unlock);
+        contended(Harness.jdkVirtualThreads(), fairLock::lock, fairLock::unlock, PER_PARTY);
     }
 }

@@ -1,0 +1,176 @@
+package co.bench.sync;
+
+import co.api.spi.CoRuntime;
+import co.sync.Mutex;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * co.sync against j.u.c. on JDK virtual threads, side by side in one JVM: every round runs every
+ * case once, in an order that rotates from round to round, and each co case is compared with its
+ * j.u.c. baseline from the same round. On a shared 2-core machine the cost of moving a cache line
+ * between the cores changes by 2x or more over seconds (the hypervisor moves the virtual CPUs), so
+ * JMH's case-after-case runs compare figures taken under different conditions; here the two sides
+ * of a ratio are measured tens of milliseconds apart.
+ *
+ * <p>Reports, per case: the median ns per operation, its range, and the median over rounds of the
+ * per-round ratio baseline / case (> 1: co.sync is faster), with how many rounds co.sync won.
+ *
+ * <p>Run: {@code java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar co.bench.sync.SyncBench}
+ * ({@code -Drounds=N}, default 15; {@code -Dwarmups=N}, default 5).
+ */
+public final class SyncBench {
+
+    static final int ROUNDS = Integer.getInteger("rounds", 15);
+    static final int WARMUPS = Integer.getInteger("warmups", 5);
+    static final int PING_PONGS = 20_000;
+    static final int VALUES = 200_000;
+    static final int LOCKS_PER_PARTY = 25_000;
+
+    private SyncBench() {
+    }
+
+    /** One timed run of a case. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** A case: what it runs, how many operations one run is, and its baseline (null for one). */
+    record Case(String name, int ops, Body body, Case baseline) {
+        Case(String name, int ops, Body body) {
+            this(name, ops, body, null);
+        }
+
+        Case against(String coName, Body coBody) {
+            return new Case(coName, ops, coBody, this);
+        }
+    }
+
+    /**
+     * Runs the benchmark and prints the table.
+     *
+     * @param args none
+     * @throws Exception if a case fails
+     */
+    public static void main(String[] args) throws Exception {
+        CoRuntime affine = Harness.affine(2);
+        ExecutorService carrier = Executors.newSingleThreadExecutor();
+        try {
+            List<Case> cases = cases(affine, Harness.jdkVirtualThreadsOn(carrier));
+            double[][] nanos = new double[cases.size()][ROUNDS];
+            for (int round = -WARMUPS; round < ROUNDS; round++) {
+                int shift = Math.floorMod(round, cases.size());
+                for (int k = 0; k < cases.size(); k++) {
+                    int i = (k + shift) % cases.size();
+                    Case c = cases.get(i);
+                    long t0 = System.nanoTime();
+                    c.body().run();
+                    double perOp = (double) (System.nanoTime() - t0) / c.ops();
+                    if (round >= 0) {
+                        nanos[i][round] = perOp;
+                    }
+                }
+            }
+            print(cases, nanos);
+        } finally {
+            affine.stop();
+            carrier.shutdown();
+        }
+    }
+
+    static List<Case> cases(CoRuntime affine, Harness.Starter oneCarrier) {
+        Harness.Starter same = Harness.sameScheduler(affine);
+        Harness.Starter across = Harness.on(affine);
+        Harness.Starter jdk = Harness.jdkVirtualThreads();
+        List<Case> cases = new ArrayList<>();
+
+        Case semaphores = new Case("Event round trip: two Semaphores, JDK VT", PING_PONGS,
+                () -> EventBenchmark.semaphoreRoundTrips(jdk, PING_PONGS));
+        cases.add(semaphores);
+        cases.add(semaphores.against("  Event, affine same scheduler",
+                () -> EventBenchmark.roundTrips(same, PING_PONGS)));
+        cases.add(semaphores.against("  Event, affine across schedulers",
+                () -> EventBenchmark.roundTrips(across, PING_PONGS)));
+        cases.add(semaphores.against("  Event, JDK VT",
+                () -> EventBenchmark.roundTrips(jdk, PING_PONGS)));
+
+        Case synchronousQueue = new Case("Chan ping-pong: SynchronousQueue, JDK VT", PING_PONGS,
+                () -> ChanBenchmark.pingPongQueue(jdk, PING_PONGS));
+        cases.add(synchronousQueue);
+        cases.add(synchronousQueue.against("  Chan(0), affine same scheduler",
+                () -> ChanBenchmark.pingPongChan(same, PING_PONGS)));
+        cases.add(synchronousQueue.against("  Chan(0), affine across schedulers",
+                () -> ChanBenchmark.pingPongChan(across, PING_PONGS)));
+        cases.add(synchronousQueue.against("  Chan(0), JDK VT",
+                () -> ChanBenchmark.pingPongChan(jdk, PING_PONGS)));
+        cases.add(new Case("  (SynchronousQueue, VTs on one carrier, reference)", PING_PONGS,
+                () -> ChanBenchmark.pingPongQueue(oneCarrier, PING_PONGS)));
+
+        Case arrayBlockingQueue = new Case("Chan stream: ArrayBlockingQueue, JDK VT", VALUES,
+                () -> ChanBenchmark.streamQueue(jdk, VALUES));
+        cases.add(arrayBlockingQueue);
+        cases.add(arrayBlockingQueue.against("  Chan(1024), affine same scheduler",
+                () -> ChanBenchmark.streamChan(same, VALUES)));
+        cases.add(arrayBlockingQueue.against("  Chan(1024), affine across schedulers",
+                () -> ChanBenchmark.streamChan(across, VALUES)));
+        cases.add(arrayBlockingQueue.against("  Chan(1024), JDK VT",
+                () -> ChanBenchmark.streamChan(jdk, VALUES)));
+
+        int lockOps = MutexBenchmark.PARTIES * LOCKS_PER_PARTY;
+        ReentrantLock fair = new ReentrantLock(true);
+        ReentrantLock barging = new ReentrantLock();
+        Mutex mutex = new Mutex();
+        Case fairLock = new Case("Mutex, 4 parties: fair ReentrantLock, JDK VT", lockOps,
+                () -> MutexBenchmark.contended(jdk, fair::lock, fair::unlock, LOCKS_PER_PARTY));
+        cases.add(fairLock);
+        cases.add(fairLock.against("  Mutex, affine (2 per scheduler)",
+                () -> MutexBenchmark.contended(across, mutex::lock, mutex::unlock, LOCKS_PER_PARTY)));
+        cases.add(fairLock.against("  Mutex, JDK VT",
+                () -> MutexBenchmark.contended(jdk, mutex::lock, mutex::unlock, LOCKS_PER_PARTY)));
+        cases.add(new Case("  (barging ReentrantLock, JDK VT, for reference)", lockOps,
+                () -> MutexBenchmark.contended(jdk, barging::lock, barging::unlock, LOCKS_PER_PARTY)));
+        return cases;
+    }
+
+    private static void print(List<Case> cases, double[][] nanos) {
+        System.out.printf(Locale.ROOT, "%d rounds after %d warm-up rounds; ns per operation%n",
+                ROUNDS, WARMUPS);
+        System.out.printf(Locale.ROOT, "%-52s %9s %21s %8s %6s%n",
+                "case", "median", "range", "ratio", "won");
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            double[] own = nanos[i].clone();
+            Arrays.sort(own);
+            String range = String.format(Locale.ROOT, "%.1f-%.1f", own[0], own[own.length - 1]);
+            String ratio = "";
+            String won = "";
+            if (c.baseline() != null) {
+                double[] base = nanos[cases.indexOf(c.baseline())];
+                double[] perRound = new double[ROUNDS];
+                int wins = 0;
+                for (int r = 0; r < ROUNDS; r++) {
+                    perRound[r] = base[r] / nanos[i][r];
+                    if (perRound[r] >= 1) {
+                        wins++;
+                    }
+                }
+                ratio = String.format(Locale.ROOT, "%.2f", median(perRound));
+                won = wins + "/" + ROUNDS;
+            }
+            System.out.printf(Locale.ROOT, "%-52s %9.1f %21s %8s %6s%n",
+                    c.name(), median(own), range, ratio, won);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}
