@@ -118,6 +118,32 @@ class MutexTest {
         assertFalse(m.isLocked());
     }
 
+    /**
+     * Two parties in tight lock/unlock loops: the queue goes from empty to one waiter and back on
+     * nearly every turn, so a waiter keeps arriving while the holder releases. That is the race the
+     * release protocol must win (the unlocker sees the waiter, or the waiter sees the lock free); a
+     * waiter stranded in the queue of a free lock hangs this test until its timeout.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void aWaiterArrivingDuringAnUnlockIsNeverStranded(Modes.Mode mode) {
+        Mutex m = new Mutex();
+        int perTask = Stress.scale(200_000);
+        long[] counter = {0};
+        mode.runAll(2, i -> {
+            for (int k = 0; k < perTask; k++) {
+                m.lock();
+                counter[0]++;
+                m.unlock();
+            }
+        });
+        assertEquals(2L * perTask, counter[0]);
+        assertFalse(m.isLocked());
+        assertEquals(0, m.queued());
+        assertTrue(m.tryLock(), "free, and nobody queued");
+        m.unlock();
+    }
+
     /** Counter exactness: a plain (non-atomic) counter incremented under the mutex by many tasks. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
