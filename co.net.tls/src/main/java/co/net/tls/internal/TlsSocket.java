@@ -307,11 +307,8 @@ public final class TlsSocket implements TlsSock {
     }
 
     private static void runTasks(SSLEngine e) {
-        // Delegated tasks (certificate checks, key exchange) run inline on the calling coroutine.
-        Runnable task;
-        while ((task = e.getDelegatedTask()) != null) {
-            task.run();
-        }
+        // Delegated tasks (certificate checks, key exchange): inline, or on an idle scheduler.
+        DelegatedTasks.run(e);
     }
 
     @Override
