@@ -19,7 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * of a ratio are measured tens of milliseconds apart.
  *
  * <p>Reports, per case: the median ns per operation, its range, and the median over rounds of the
- * per-round ratio baseline / case (> 1: co.sync is faster), with how many rounds co.sync won.
+ * per-round ratio baseline / case (> 1: co.sync is faster), with how many rounds co.sync won. The
+ * first row is no primitive: two platform threads bounce one volatile field, which shows what moving
+ * a cache line between the two cores costs during the run (every cross-core hand-off pays it a few
+ * times).
  *
  * <p>Run: {@code java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar co.bench.sync.SyncBench}
  * ({@code -Drounds=N}, default 15; {@code -Dwarmups=N}, default 5).
@@ -31,6 +34,7 @@ public final class SyncBench {
     static final int PING_PONGS = 20_000;
     static final int VALUES = 200_000;
     static final int LOCKS_PER_PARTY = 25_000;
+    static final int LINE_TRIPS = 100_000;
 
     private SyncBench() {
     }
@@ -89,6 +93,9 @@ public final class SyncBench {
         Harness.Starter jdk = Harness.jdkVirtualThreads();
         List<Case> cases = new ArrayList<>();
 
+        cases.add(new Case("(cache line round trip between two threads, reference)", LINE_TRIPS,
+                () -> CoreToCore.roundTrips(LINE_TRIPS)));
+
         Case semaphores = new Case("Event round trip: two Semaphores, JDK VT", PING_PONGS,
                 () -> EventBenchmark.semaphoreRoundTrips(jdk, PING_PONGS));
         cases.add(semaphores);
@@ -135,6 +142,31 @@ public final class SyncBench {
         cases.add(new Case("  (barging ReentrantLock, JDK VT, for reference)", lockOps,
                 () -> MutexBenchmark.contended(jdk, barging::lock, barging::unlock, LOCKS_PER_PARTY)));
         return cases;
+    }
+
+    /** Two platform threads bouncing one volatile counter: the cost of a cache line's round trip. */
+    static final class CoreToCore {
+        private static volatile int turn;
+
+        static void roundTrips(int n) throws InterruptedException {
+            turn = 0;
+            Thread peer = new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    while ((turn & 1) == 0) {
+                        Thread.onSpinWait();
+                    }
+                    turn++;
+                }
+            });
+            peer.start();
+            for (int i = 0; i < n; i++) {
+                turn++;
+                while ((turn & 1) == 1) {
+                    Thread.onSpinWait();
+                }
+            }
+            peer.join();
+        }
     }
 
     private static void print(List<Case> cases, double[][] nanos) {
