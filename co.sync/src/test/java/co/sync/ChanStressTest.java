@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,12 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ChanStressTest {
 
-    private static final Modes MODES = new Modes();
-
-    @AfterAll
-    static void stopRuntimes() {
-        MODES.close();
-    }
+    @RegisterExtension
+    static final Modes MODES = new Modes();
 
     static Stream<Modes.Mode> modes() {
         return MODES.all();

@@ -14,13 +14,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The places a test body can run: coroutines of the {@code affine} or {@code virtual} provider
  * (two schedulers each), plain platform threads, or a mix of affine coroutines and platform threads.
- * One instance per test class; runtimes are made on first use and stopped by {@link #close()}.
+ * One instance per test class, registered with {@code @RegisterExtension}: runtimes are made on
+ * first use and stopped after the class's last test (or by {@link #close()}).
  */
-final class Modes implements AutoCloseable {
+final class Modes implements AutoCloseable, AfterAllCallback {
 
     /** How tasks are started. */
     abstract static class Mode {
@@ -215,6 +218,11 @@ final class Modes implements AutoCloseable {
             }
         }
         throw new AssertionError("no scheduler provider named " + provider);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -9,21 +9,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WaitGroupTest {
 
-    private static final Modes MODES = new Modes();
-
-    @AfterAll
-    static void stopRuntimes() {
-        MODES.close();
-    }
+    @RegisterExtension
+    static final Modes MODES = new Modes();
 
     static Stream<Modes.Mode> modes() {
         return MODES.all();
