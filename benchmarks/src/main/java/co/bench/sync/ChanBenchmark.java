@@ -1,24 +1,11 @@
 package co.bench.sync;
 
-import co.api.spi.CoRuntime;
 import co.sync.Chan;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Chan} against {@link SynchronousQueue} and {@link ArrayBlockingQueue}.
@@ -32,30 +19,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * co cases run on the affine runtime, both parties on one scheduler ("SameScheduler") or on two;
  * the j.u.c. cases (and Chan, for reference) on JDK virtual threads.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
-public class ChanBenchmark {
+public class ChanBenchmark extends SyncBenchmarkBase {
 
     static final int ROUNDS = 20_000;
     static final int VALUES = 200_000;
     static final int BUFFER = 1024;
     private static final Integer TOKEN = 42;
 
-    private CoRuntime affine;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        affine = Harness.affine(2);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        affine.stop();
-    }
 
     private Harness.Starter sameScheduler() {
         return Harness.sameScheduler(affine);

@@ -1,48 +1,18 @@
 package co.bench.sync;
 
-import co.api.spi.CoRuntime;
 import co.sync.Event;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Event} signal/await round trip between two parties (two events, each party signals one and
  * awaits the other), against the same game played with two {@link Semaphore}s. ns per round trip.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
-public class EventBenchmark {
+public class EventBenchmark extends SyncBenchmarkBase {
 
     static final int ROUNDS = 20_000;
 
-    private CoRuntime affine;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        affine = Harness.affine(2);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        affine.stop();
-    }
 
     static void roundTrips(Harness.Starter starter, int rounds) throws Exception {
         Event ping = new Event();

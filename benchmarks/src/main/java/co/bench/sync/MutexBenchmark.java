@@ -1,23 +1,10 @@
 package co.bench.sync;
 
-import co.api.spi.CoRuntime;
 import co.sync.Mutex;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Mutex} against {@link ReentrantLock}, uncontended (one caller) and contended (four
@@ -26,32 +13,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * barging), so the like-for-like j.u.c. lock under contention is {@code new ReentrantLock(true)};
  * the default, barging {@code ReentrantLock} is measured too.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
-public class MutexBenchmark {
+public class MutexBenchmark extends SyncBenchmarkBase {
 
     static final int PARTIES = 4;
     static final int PER_PARTY = 100_000;
 
-    private CoRuntime affine;
     private final Mutex mutex = new Mutex();
     private final ReentrantLock reentrantLock = new ReentrantLock();
     private final ReentrantLock fairLock = new ReentrantLock(true);
     private long counter;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        affine = Harness.affine(2);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        affine.stop();
-    }
 
     @Benchmark
     public long uncontendedMutex() {
