@@ -307,7 +307,7 @@ public final class TlsSocket implements TlsSock {
     }
 
     private static void runTasks(SSLEngine e) {
-        // Delegated tasks (certificate checks, key exchange): inline, or handed to a JDK virtual thread.
+        // Delegated tasks (certificate checks, key exchange): inline, or handed to a pool thread.
         DelegatedTasks.run(e);
     }
 

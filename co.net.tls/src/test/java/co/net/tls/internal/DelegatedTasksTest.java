@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
 import co.api.spi.SchedulerProvider;
@@ -19,6 +20,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSession;
@@ -27,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Where an engine's delegated tasks run: handed to JDK virtual threads from a coroutine of an
- * affine runtime with several schedulers (its scheduling thread stays free meanwhile), inline
- * everywhere else; and in every case done, in order, before {@code run} returns.
+ * Where an engine's delegated tasks run: handed to platform threads from a coroutine of an affine
+ * runtime with several schedulers (its scheduling thread stays free meanwhile), inline everywhere
+ * else; and in every case done, in order, before {@code run} returns.
  */
 @Timeout(30)
 class DelegatedTasksTest {
@@ -89,7 +91,7 @@ class DelegatedTasksTest {
     }
 
     @Test
-    void affineCoroutineHandsTasksToVirtualThreadsAndWaits() throws Exception {
+    void affineCoroutineHandsTasksToPlatformThreadsAndWaits() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
         CoRuntime rt = runtime("affine", 2);
         Thread[] caller = new Thread[1];
@@ -101,10 +103,45 @@ class DelegatedTasksTest {
         for (int i = 0; i < seen.size(); i++) {
             Seen s = seen.get(i);
             assertNotSame(caller[0], s.thread());
-            assertTrue(s.thread().isVirtual());
-            assertFalse(s.coroutine(), "a task runs on a JDK virtual thread, not on a coroutine");
+            assertFalse(s.thread().isVirtual(), "a virtual thread would take the coroutine's scheduler");
+            assertTrue(s.thread().getName().startsWith("co-tls-task-"), s.thread().getName());
+            assertFalse(s.coroutine());
             assertEquals(i, s.finishedBefore(), "one task at a time, in the engine's order");
         }
+    }
+
+    /**
+     * The point of the hand-off: while a task runs, the caller's scheduling thread serves its other
+     * coroutines. The task busy-waits (as a key exchange computes) until a coroutine of the same
+     * scheduler has run; run on that scheduling thread, it would wait out its deadline instead.
+     */
+    @Test
+    void theSchedulingThreadServesOthersWhileATaskRuns() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
+        CoRuntime rt = runtime("affine", 2);
+        Scheduler scheduler = rt.schedulers().get(0);
+        AtomicBoolean neighbourRan = new AtomicBoolean();
+        AtomicBoolean sawNeighbour = new AtomicBoolean();
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        scheduler.go(() -> {
+            try {
+                TaskEngine engine = new TaskEngine(() -> {
+                    // Started from inside the task, so that it can run only beside the task.
+                    scheduler.go(() -> neighbourRan.set(true));
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (!neighbourRan.get() && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
+                    }
+                    sawNeighbour.set(neighbourRan.get());
+                });
+                DelegatedTasks.run(engine);
+                result.complete(null);
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        result.get(20, TimeUnit.SECONDS);
+        assertTrue(sawNeighbour.get(), "a coroutine of the caller's scheduler ran during the task");
     }
 
     @Test
