@@ -83,11 +83,12 @@ public final class TlsBench {
     public static void main(String[] args) throws Exception {
         setUpKeys();
         List<String> rows = new ArrayList<>();
-        double[][] r = new double[3][2];
-        String[] names = {"co tls (affine, nio)", "JDK SSLSocket, virtual threads", "Netty 4.2 SslHandler (JDK)"};
-        Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl()};
-        String only = System.getProperty("impls", "co,jdk,netty");
-        String[] keys = {"co", "jdk", "netty"};
+        double[][] r = new double[4][2];
+        String[] names = {"co tls (affine, nio)", "JDK SSLSocket, virtual threads", "Netty 4.2 SslHandler (JDK)",
+            "co tls, delegated tasks inline (co.tls.offloadTasks=false)"};
+        Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl(), new InlineTasks(new CoImpl())};
+        List<String> only = List.of(System.getProperty("impls", "co,jdk,netty").split(","));
+        String[] keys = {"co", "jdk", "netty", "co-inline"};
         boolean[] on = new boolean[impls.length];
         for (int i = 0; i < impls.length; i++) {
             on[i] = only.contains(keys[i]);
@@ -133,13 +134,19 @@ public final class TlsBench {
             }
         }
         for (int i = 0; i < impls.length; i++) {
-            rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f |", names[i], r[i][0], r[i][1]));
+            if (on[i] || i < 3) {
+                rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f |", names[i], r[i][0], r[i][1]));
+            }
         }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "co / JDK SSLSocket: bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[1][0],
                 r[0][1] / r[1][1]));
         out.append(String.format(Locale.ROOT, "co / Netty:         bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[2][0],
                 r[0][1] / r[2][1]));
+        if (on[3]) {
+            out.append(String.format(Locale.ROOT, "co / co-inline:     bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[3][0],
+                    r[0][1] / r[3][1]));
+        }
         out.append(String.format(Locale.ROOT, "%n| implementation | TLS 1.3 bulk MB/s (best of %d, %d MiB) | full handshakes/s "
                 + "(best of %d, %d, %d concurrent) |%n|---|---|---|%n", ROUNDS, BULK_MB, ROUNDS, HANDSHAKES, CONCURRENCY));
         rows.forEach(row -> out.append(row).append('\n'));
@@ -226,6 +233,49 @@ public final class TlsBench {
         double handshakes(int n) throws Exception;
 
         void stop() throws Exception;
+    }
+
+    /**
+     * co with every delegated task run inline on its coroutine's scheduling thread, for comparing
+     * the hand-off to a task thread with no hand-off in one run ({@code -Dimpls=co,co-inline,jdk}).
+     * The property is read at each handshake step, so it is set only while this one runs.
+     */
+    static final class InlineTasks implements Impl {
+        private final Impl co;
+
+        InlineTasks(Impl co) {
+            this.co = co;
+        }
+
+        @Override
+        public void start() throws Exception {
+            co.start();
+        }
+
+        @Override
+        public double bulk(int mb) throws Exception {
+            System.setProperty("co.tls.offloadTasks", "false");
+            try {
+                return co.bulk(mb);
+            } finally {
+                System.clearProperty("co.tls.offloadTasks");
+            }
+        }
+
+        @Override
+        public double handshakes(int n) throws Exception {
+            System.setProperty("co.tls.offloadTasks", "false");
+            try {
+                return co.handshakes(n);
+            } finally {
+                System.clearProperty("co.tls.offloadTasks");
+            }
+        }
+
+        @Override
+        public void stop() throws Exception {
+            co.stop();
+        }
     }
 
     // ------------------------------------------------------------------ co
