@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -254,19 +255,18 @@ public final class TlsBench {
 
         @Override
         public double bulk(int mb) throws Exception {
-            System.setProperty("co.tls.offloadTasks", "false");
-            try {
-                return co.bulk(mb);
-            } finally {
-                System.clearProperty("co.tls.offloadTasks");
-            }
+            return inline(() -> co.bulk(mb));
         }
 
         @Override
         public double handshakes(int n) throws Exception {
+            return inline(() -> co.handshakes(n));
+        }
+
+        private static double inline(Callable<Double> run) throws Exception {
             System.setProperty("co.tls.offloadTasks", "false");
             try {
-                return co.handshakes(n);
+                return run.call();
             } finally {
                 System.clearProperty("co.tls.offloadTasks");
             }
