@@ -93,6 +93,30 @@ public interface CoRuntime {
     }
 
     /**
+     * Runs a piece of CPU-heavy work for the caller and returns when it is done: work that takes
+     * far longer than a hand-off between coroutines (a signature, a key exchange, a certificate
+     * check: milliseconds) and that the caller cannot go on without. A transport calls it where it
+     * would otherwise run such work inline, so that the runtime may choose where and when it runs.
+     *
+     * <p>The work runs exactly once, on some thread of this runtime or on the caller's; it must not
+     * depend on which. What it throws ({@link RuntimeException} or {@link Error}) is thrown here.
+     * The caller blocks (a coroutine parks) until the work has run; there is no timeout, so the work
+     * itself must be bounded.
+     *
+     * <p>Affine: the coroutine parks and the work waits in a queue shared by all schedulers; a
+     * scheduler takes it once it has nothing else to run, so that the caller's scheduler first
+     * serves its other ready coroutines, and an idle scheduler runs the work of a busy one (its own
+     * coroutines never move). A piece of work that waited about a millisecond is taken even by a
+     * busy scheduler. The default, and any caller that is not a coroutine of a runtime with several
+     * schedulers: runs the work inline.
+     *
+     * @param work the work; it should not block for long (it may hold a scheduling thread)
+     */
+    default void compute(Runnable work) {
+        work.run();
+    }
+
+    /**
      * Returns the poller that the calling thread must use to wait for channel readiness: its
      * scheduler's own poller in a coroutine, a shared one elsewhere.
      *

@@ -18,6 +18,7 @@ final class AffineRuntime implements CoRuntime {
 
     private final AffineScheduler[] schedulers;
     private final List<Scheduler> view;
+    private final Computations computations;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean stopped;
 
@@ -35,6 +36,8 @@ final class AffineRuntime implements CoRuntime {
             schedulers[i] = new AffineScheduler(this, i, n, prefix + i);
         }
         view = List.of(schedulers);
+        // Before the threads start: Thread.start publishes it to them.
+        computations = new Computations(schedulers);
         for (AffineScheduler s : schedulers) {
             s.start();
         }
@@ -99,6 +102,22 @@ final class AffineRuntime implements CoRuntime {
         // The default answers for the machine (one processor: a spin never pays); a coroutine must
         // also leave nothing queued behind it on its scheduling thread.
         return CoRuntime.super.maySpin() && (s == null || s.nothingQueued());
+    }
+
+    @Override
+    public void compute(Runnable work) {
+        AffineScheduler s = own();
+        if (s == null || schedulers.length == 1) {
+            // A plain thread, or nowhere else to run it: inline.
+            work.run();
+            return;
+        }
+        computations.run(s, work);
+    }
+
+    /** The queue of work handed over through {@link #compute}. */
+    Computations computations() {
+        return computations;
     }
 
     @Override

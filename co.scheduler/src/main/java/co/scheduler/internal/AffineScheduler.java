@@ -186,6 +186,20 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     }
 
     /**
+     * Wakes this scheduler if it is blocked (or about to block) in {@code select}. Any thread.
+     *
+     * @return true if this call woke it
+     */
+    boolean wakeIfSleeping() {
+        // The same hand-shake as execute's: whoever flips sleeping 1 -> 0 owns the wake-up.
+        if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+            selector.wakeup();
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * True when no task waits in this scheduler's run queues. Called by one of its coroutines (the
      * local queue is touched only on this thread); the remote queue is read with a volatile read.
      */
@@ -235,8 +249,21 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             }
             runTask(r);
         }
-        timers.fireDue(System.nanoTime());
+        long now = System.nanoTime();
+        timers.fireDue(now);
+        Computations computations = runtime.computations();
         if (!local.isEmpty() || !remote.isEmpty()) {
+            if (computations.overdue(now)) {
+                // Busy for too long: the oldest queued computation goes to the back of this turn.
+                takeComputation(computations);
+            }
+            if (!selector.keys().isEmpty()) {
+                selectNow();
+            }
+            return;
+        }
+        // Nothing of its own to run: CPU work that coroutines (of any scheduler) queued comes next.
+        if (takeComputation(computations)) {
             if (!selector.keys().isEmpty()) {
                 selectNow();
             }
@@ -254,7 +281,9 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         long idleSince = System.nanoTime();
         SLEEPING.setVolatile(this, 1);
         try {
-            if (remote.isEmpty() && !stopping) {
+            // Re-checked after sleeping=1 is written: a computation queued before it is taken now;
+            // one queued after it finds sleeping == 1 and may wake this thread (Computations.run).
+            if (remote.isEmpty() && computations.isEmpty() && !stopping) {
                 readyCount = 0;
                 selector.select(this::onReady, waitMs < 0 ? 0 : waitMs);
                 // A wait that ended with nothing ready (a submission from another thread, a timer)
@@ -281,7 +310,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         long until = System.nanoTime() + SPIN_NANOS;
         boolean io = !selector.keys().isEmpty();
         for (int i = 0;; i++) {
-            if (!remote.isEmpty() || stopping) {
+            if (!remote.isEmpty() || stopping || !runtime.computations().isEmpty()) {
                 return true;
             }
             if ((i & 7) == 0) {
@@ -310,6 +339,34 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         if (readyCount > 0) {
             readyAverage8 += readyCount - (readyAverage8 >> 3);
         }
+    }
+
+    /**
+     * Takes the oldest queued computation, if any: one of this scheduler's coroutines gets it back to
+     * run itself; another scheduler's runs in a new coroutine here, which then wakes its owner.
+     *
+     * @return true if there was one (a coroutine is now queued here to run it)
+     */
+    private boolean takeComputation(Computations computations) {
+        Computations.Job job = computations.take();
+        if (job == null) {
+            return false;
+        }
+        if (job.home == this) {
+            // Release: the owner reads OWNER and runs the work on this very thread.
+            job.state.set(Computations.Job.OWNER);
+            LockSupport.unpark(job.owner);
+            return true;
+        }
+        job.state.set(Computations.Job.TAKEN);
+        try {
+            go(job::runForOwner);
+        } catch (RuntimeException stopped) {
+            // The runtime is stopping: hand the work back to its owner rather than lose it.
+            job.state.set(Computations.Job.OWNER);
+            LockSupport.unpark(job.owner);
+        }
+        return true;
     }
 
     private static void runTask(Runnable r) {
