@@ -10,37 +10,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 /**
  * Runs an {@link SSLEngine}'s delegated tasks: the key exchange, signatures and certificate checks
- * that make up nearly all of a handshake's CPU time (JFR: over 90%, about 1.5 ms per task on the
- * benchmark machine).
+ * that make up most of a handshake's CPU time (JFR: about 70%, about 1.5 ms per task on the
+ * benchmark machine), and the client's key-share generation in {@code beginHandshake} (about 17%).
  *
- * <p>On an affine runtime with several schedulers, a coroutine hands each task to a small pool of
- * platform threads (as many as processors, made on demand, gone after {@value #IDLE_SECONDS} s
- * idle) and parks until it is done; elsewhere the task runs inline. Why: a coroutine never leaves
- * its scheduling thread and no scheduler steals another's coroutines, so a task run inline holds
- * its scheduler for its whole length, and meanwhile (a) that scheduler serves none of its other
- * connections, and (b) another scheduler may sit idle with nothing of its own to run. Measured on
- * the handshake benchmark (two cores, four concurrent handshakes, client and server in one
- * process), one scheduler was blocked in {@code select} 17-28% of the time while the other ran
- * tasks. Handed to platform threads, the tasks run on whichever core the operating system finds
- * free, and the scheduling threads stay free for I/O. The hand-off costs two thread wake-ups per
- * task, microseconds against milliseconds of work. The engine is made for this: its delegated tasks
- * may run on any thread, while the engine waits in {@code NEED_TASK}.
+ * <p>Why they are not simply run inline: an affine coroutine never leaves its scheduling thread and
+ * no scheduler steals another's coroutines, so a task run inline holds its scheduler for its whole
+ * length, while (a) that scheduler serves none of its other connections, and (b) another scheduler
+ * may sit idle. Measured on the handshake benchmark (two cores, four concurrent handshakes, client
+ * and server in one process), one scheduler was blocked in {@code select} 17-28% of the time while
+ * the other ran tasks. Three ways, chosen by system property {@code co.tls.offloadTasks} (read on
+ * each call):
+ * <ul>
+ *   <li>unset (the default): {@link CoRuntime#compute}. On an affine runtime with several
+ *       schedulers the task waits in the runtime's shared queue until a scheduler has nothing else
+ *       to run: the caller's own scheduler first serves its other ready coroutines, and an idle
+ *       scheduler runs a busy one's tasks. No thread besides the schedulers, and no wake-up when the
+ *       caller's own scheduler runs it. Elsewhere: inline.</li>
+ *   <li>{@code pool}: a small pool of platform threads (as many as processors, made on demand,
+ *       gone after {@value #IDLE_SECONDS} s idle). The scheduling threads stay free for I/O while
+ *       tasks run, at the price of two thread wake-ups per task and more threads than cores:
+ *       measured, 5-10% fewer handshakes per second than the default (docs/benchmarks.md).</li>
+ *   <li>{@code false}: inline, on the calling coroutine.</li>
+ * </ul>
+ * The engine is made for this: its delegated tasks may run on any thread, while the engine waits
+ * in {@code NEED_TASK}. Not JDK virtual threads: a virtual thread started by a coroutine takes the
+ * coroutine's own scheduler (the JDK gives every new virtual thread its creator's), so the task
+ * would run on the very scheduling thread it should leave.
  *
- * <p>Not JDK virtual threads: a virtual thread started by a coroutine takes the coroutine's own
- * scheduler (the JDK gives every new virtual thread its creator's), so the task would run on the
- * very scheduling thread it should leave.
- *
- * <p>System property {@code co.tls.offloadTasks=false} runs every task inline.
- *
- * <p>Thread safety: {@link #run} is called by whoever holds the engine's read side (one thread at
- * a time per engine).
+ * <p>Thread safety: {@link #run} and {@link #begin} are called by whoever holds the engine's read
+ * side (one thread at a time per engine).
  */
 final class DelegatedTasks {
 
-    /** Read on each call, so that one process can compare both ways. */
+    /** Read on each call, so that one process can compare the ways. */
     private static final String OFFLOAD_PROPERTY = "co.tls.offloadTasks";
     private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
     /** With one processor a hand-off only adds work. */
@@ -72,26 +78,62 @@ final class DelegatedTasks {
      */
     static void run(SSLEngine engine) {
         Runnable task;
-        boolean offload = offloads();
+        Mode mode = mode();
         while ((task = engine.getDelegatedTask()) != null) {
-            if (offload) {
-                new Job(task).runElsewhere();
-            } else {
-                task.run();
+            switch (mode) {
+                case COMPUTE -> CoContext.current().runtime().compute(task);
+                case POOL -> new Job(task).runElsewhere();
+                default -> task.run();
             }
         }
     }
 
-    /** Tells whether the caller should hand tasks off (see the class comment). */
-    private static boolean offloads() {
-        if (!MULTI_CORE || "false".equals(System.getProperty(OFFLOAD_PROPERTY))) {
-            return false;
+    /**
+     * Begins the engine's handshake. A client engine makes its key shares here (the JDK makes two:
+     * one X25519, one P-256), about a sixth of a client's handshake CPU (JFR), so in the default
+     * mode that is handed over like a delegated task; a server engine only changes state.
+     *
+     * @param engine the engine
+     * @throws SSLException as {@link SSLEngine#beginHandshake()}
+     */
+    static void begin(SSLEngine engine) throws SSLException {
+        if (!engine.getUseClientMode() || mode() != Mode.COMPUTE) {
+            engine.beginHandshake();
+            return;
+        }
+        SSLException[] thrown = new SSLException[1];
+        CoContext.current().runtime().compute(() -> {
+            try {
+                engine.beginHandshake();
+            } catch (SSLException e) {
+                thrown[0] = e;
+            }
+        });
+        // compute returns once the work has run, and publishes what it wrote.
+        if (thrown[0] != null) {
+            throw thrown[0];
+        }
+    }
+
+    /** Where a task runs (see the class comment). */
+    private enum Mode {
+        COMPUTE, POOL, INLINE
+    }
+
+    /** The mode for the calling thread. */
+    private static Mode mode() {
+        String property = System.getProperty(OFFLOAD_PROPERTY);
+        if (!MULTI_CORE || "false".equals(property)) {
+            return Mode.INLINE;
         }
         CoContext ctx = CoContext.current();
         CoRuntime runtime = ctx.runtime();
         // A plain thread, or a runtime whose schedulers are only logical (the JDK's scheduler already
         // spreads those virtual threads over its carriers), or a single scheduler: inline.
-        return runtime != null && ctx.scheduler() != null && runtime.affine() && runtime.schedulers().size() > 1;
+        if (runtime == null || ctx.scheduler() == null || !runtime.affine() || runtime.schedulers().size() < 2) {
+            return Mode.INLINE;
+        }
+        return "pool".equals(property) ? Mode.POOL : Mode.COMPUTE;
     }
 
     /** One task handed to the pool; its owner parks until it is done. */

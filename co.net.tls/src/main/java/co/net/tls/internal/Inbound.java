@@ -60,13 +60,6 @@ final class Inbound {
     }
 
     /**
-     * Unwraps one record, if a whole one is buffered.
-     *
-     * @param engine the engine
-     * @return {@link Want#READ} if more encrypted bytes must be read first, else {@link Want#NOTHING}
-     * @throws SSLException if the record is bad or the peer sent a fatal alert
-     */
-    /**
      * Unwraps whole buffered records straight into the caller's buffer while it has room for a
      * whole record: no copy through the inbound plaintext buffer, several records per call. Stops at
      * a partial record, a non-data record, or when {@code dst} is nearly full; never reads.
@@ -94,6 +87,13 @@ final class Inbound {
         return total;
     }
 
+    /**
+     * Unwraps one record, if a whole one is buffered.
+     *
+     * @param engine the engine
+     * @return {@link Want#READ} if more encrypted bytes must be read first, else {@link Want#NOTHING}
+     * @throws SSLException if the record is bad or the peer sent a fatal alert
+     */
     Want unwrap(SSLEngine engine) throws SSLException {
         if (!net.hasRemaining() || closed) {
             return closed ? Want.NOTHING : Want.READ;

@@ -259,7 +259,7 @@ public final class TlsSocket implements TlsSock {
         try {
             if (handshakeDeadline == 0) {
                 handshakeDeadline = System.nanoTime() + config().handshakeTimeoutMs() * 1_000_000L;
-                e.beginHandshake();
+                DelegatedTasks.begin(e);
             }
             long dl = Math.min(callDeadline, handshakeDeadline);
             for (;;) {

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Where an engine's delegated tasks run: handed to platform threads from a coroutine of an affine
- * runtime with several schedulers (its scheduling thread stays free meanwhile), inline everywhere
- * else; and in every case done, in order, before {@code run} returns.
+ * Where an engine's delegated tasks run: through {@code CoRuntime.compute} from a coroutine of an
+ * affine runtime with several schedulers (an idle scheduler takes a busy one's), or on platform
+ * threads in {@code pool} mode (the scheduling thread stays free meanwhile), inline everywhere else;
+ * and in every case done, in order, before {@code run} returns.
  */
 @Timeout(30)
 class DelegatedTasksTest {
@@ -91,8 +92,76 @@ class DelegatedTasksTest {
     }
 
     @Test
-    void affineCoroutineHandsTasksToPlatformThreadsAndWaits() throws Exception {
+    void byDefaultAffineTasksRunInCoroutinesOfTheRuntimeInOrder() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
+        CoRuntime rt = runtime("affine", 2);
+        List<Seen> seen = inCoroutine(rt, DelegatedTasksTest::runTwoTasks);
+        assertEquals(2, seen.size());
+        for (int i = 0; i < seen.size(); i++) {
+            Seen s = seen.get(i);
+            assertTrue(s.thread().isVirtual() && s.coroutine(), "run by a scheduler of the runtime: " + s.thread());
+            assertFalse(s.thread().getName().startsWith("co-tls-task-"));
+            assertEquals(i, s.finishedBefore(), "one task at a time, in the engine's order");
+        }
+    }
+
+    /**
+     * The default's point: a task of a busy scheduler is run by an idle one. Scheduler 0 is held by
+     * a coroutine that spins until the client's beginHandshake has run, then by another until the
+     * task has, so both must run on scheduler 1.
+     */
+    @Test
+    void byDefaultAnIdleSchedulerRunsTheTasksOfABusyOne() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
+        CoRuntime rt = runtime("affine", 2);
+        Scheduler zero = rt.schedulers().get(0);
+        AtomicBoolean ran = new AtomicBoolean();
+        int[] taskOn = {-1};
+        TaskEngine engine = new TaskEngine(() -> {
+            taskOn[0] = CoContext.current().scheduler().id();
+            ran.set(true);
+        });
+        engine.setUseClientMode(true);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        zero.go(() -> {
+            try {
+                zero.go(() -> {
+                    while (engine.begunOn < 0) {
+                        Thread.onSpinWait();
+                    }
+                });
+                DelegatedTasks.begin(engine);
+                zero.go(() -> {
+                    while (!ran.get()) {
+                        Thread.onSpinWait();
+                    }
+                });
+                DelegatedTasks.run(engine);
+                result.complete(null);
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        result.get(20, TimeUnit.SECONDS);
+        assertEquals(1, engine.begunOn, "a client's beginHandshake (its key shares) is handed over too");
+        assertEquals(1, taskOn[0]);
+    }
+
+    @Test
+    void aServerEngineBeginsOnTheCallersThread() throws Exception {
+        CoRuntime rt = runtime("affine", 2);
+        TaskEngine engine = new TaskEngine();
+        int caller = inCoroutine(rt, () -> {
+            DelegatedTasks.begin(engine);
+            return CoContext.current().scheduler().id();
+        });
+        assertEquals(caller, engine.begunOn);
+    }
+
+    @Test
+    void poolModeHandsTasksToPlatformThreadsAndWaits() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
+        System.setProperty("co.tls.offloadTasks", "pool");
         CoRuntime rt = runtime("affine", 2);
         Thread[] caller = new Thread[1];
         List<Seen> seen = inCoroutine(rt, () -> {
@@ -111,13 +180,14 @@ class DelegatedTasksTest {
     }
 
     /**
-     * The point of the hand-off: while a task runs, the caller's scheduling thread serves its other
+     * The point of the pool: while a task runs, the caller's scheduling thread serves its other
      * coroutines. The task busy-waits (as a key exchange computes) until a coroutine of the same
      * scheduler has run; run on that scheduling thread, it would wait out its deadline instead.
      */
     @Test
-    void theSchedulingThreadServesOthersWhileATaskRuns() throws Exception {
+    void inPoolModeTheSchedulingThreadServesOthersWhileATaskRuns() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
+        System.setProperty("co.tls.offloadTasks", "pool");
         CoRuntime rt = runtime("affine", 2);
         Scheduler scheduler = rt.schedulers().get(0);
         AtomicBoolean neighbourRan = new AtomicBoolean();
@@ -192,6 +262,9 @@ class DelegatedTasksTest {
     /** An engine whose only behaviour is to hand out the given delegated tasks, once each. */
     static final class TaskEngine extends SSLEngine {
         final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        boolean clientMode;
+        /** The id of the scheduler whose coroutine ran beginHandshake; -1 outside coroutines. */
+        volatile int begunOn = -2;
 
         TaskEngine(Runnable... tasks) {
             this.tasks.addAll(List.of(tasks));
@@ -265,6 +338,7 @@ class DelegatedTasksTest {
 
         @Override
         public void beginHandshake() {
+            begunOn = CoContext.current().scheduler() == null ? -1 : CoContext.current().scheduler().id();
         }
 
         @Override
@@ -275,11 +349,12 @@ class DelegatedTasksTest {
 
         @Override
         public void setUseClientMode(boolean mode) {
+            clientMode = mode;
         }
 
         @Override
         public boolean getUseClientMode() {
-            return false;
+            return clientMode;
         }
 
         @Override
