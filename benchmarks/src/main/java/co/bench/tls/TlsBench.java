@@ -67,6 +67,10 @@ public final class TlsBench {
     static final int CONCURRENCY = Integer.getInteger("concurrency", 4);
     static final int ROUNDS = Integer.getInteger("rounds", 3);
     static final int WARMUPS = Integer.getInteger("warmups", 2);
+    /** How many more warm-up passes may run while the JIT has not settled. */
+    static final int MAX_EXTRA_WARMUPS = Integer.getInteger("warmups.extra", 20);
+    /** The JIT has settled when it compiles less than this fraction of a warm-up pass's time. */
+    static final double JIT_SETTLED = 0.03;
     static final int CHUNK = 64 * 1024;
 
     static SSLContext serverContext;
@@ -84,12 +88,15 @@ public final class TlsBench {
     public static void main(String[] args) throws Exception {
         setUpKeys();
         List<String> rows = new ArrayList<>();
-        double[][] r = new double[4][2];
+        double[][] r = new double[5][2];
+        double[][][] perRound = new double[5][ROUNDS][2];
         String[] names = {"co tls (affine, nio)", "JDK SSLSocket, virtual threads", "Netty 4.2 SslHandler (JDK)",
-            "co tls, delegated tasks inline (co.tls.offloadTasks=false)"};
-        Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl(), new InlineTasks(new CoImpl())};
+            "co tls, delegated tasks inline (co.tls.offloadTasks=false)",
+            "co tls, delegated tasks on a thread pool (co.tls.offloadTasks=pool)"};
+        Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl(), new TaskMode(new CoImpl(), "false"),
+            new TaskMode(new CoImpl(), "pool")};
         List<String> only = List.of(System.getProperty("impls", "co,jdk,netty").split(","));
-        String[] keys = {"co", "jdk", "netty", "co-inline"};
+        String[] keys = {"co", "jdk", "netty", "co-inline", "co-pool"};
         boolean[] on = new boolean[impls.length];
         for (int i = 0; i < impls.length; i++) {
             on[i] = only.contains(keys[i]);
@@ -104,12 +111,23 @@ public final class TlsBench {
                     impls[i].start();
                 }
             }
-            for (int warm = 0; warm < WARMUPS; warm++) {
+            // Warm up for at least WARMUPS passes, then until the JIT has settled: on two cores the C2
+            // compiler thread spends tens of seconds on the crypto code and takes up to half the
+            // machine meanwhile (perf), which would make the rounds measure the compiler's load.
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            for (int warm = 0; warm < WARMUPS + MAX_EXTRA_WARMUPS; warm++) {
+                long jit0 = jit.getTotalCompilationTime();
+                long w0 = System.nanoTime();
                 for (int i = 0; i < impls.length; i++) {
                     if (on[i]) {
                         System.err.printf(Locale.ROOT, "warm-up %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s%n", warm,
                                 keys[i], impls[i].bulk(BULK_MB / 2), impls[i].handshakes(HANDSHAKES / 2));
                     }
+                }
+                double compiling = (jit.getTotalCompilationTime() - jit0) * 1e6 / (System.nanoTime() - w0);
+                System.err.printf(Locale.ROOT, "warm-up %d: the JIT compiled %.1f%% of the time%n", warm, compiling * 100);
+                if (warm + 1 >= WARMUPS && compiling < JIT_SETTLED) {
+                    break;
                 }
             }
             // The JIT keeps improving the shared crypto code for a long while on two cores: whoever runs
@@ -120,6 +138,8 @@ public final class TlsBench {
                     if (on[i]) {
                         double bulk = impls[i].bulk(BULK_MB);
                         double handshakes = impls[i].handshakes(HANDSHAKES);
+                        perRound[i][round][0] = bulk;
+                        perRound[i][round][1] = handshakes;
                         r[i][0] = Math.max(r[i][0], bulk);
                         r[i][1] = Math.max(r[i][1], handshakes);
                         System.err.printf(Locale.ROOT, "round %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s (cpu %.2f cores)%n",
@@ -140,18 +160,31 @@ public final class TlsBench {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "co / JDK SSLSocket: bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[1][0],
-                r[0][1] / r[1][1]));
-        out.append(String.format(Locale.ROOT, "co / Netty:         bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[2][0],
-                r[0][1] / r[2][1]));
-        if (on[3]) {
-            out.append(String.format(Locale.ROOT, "co / co-inline:     bulk %.2fx, handshakes %.2fx%n", r[0][0] / r[3][0],
-                    r[0][1] / r[3][1]));
+        out.append(String.format(Locale.ROOT, "ratios: median of the %d per-round ratios [lowest, highest] (rounds co won)%n",
+                ROUNDS));
+        for (int i = 1; i < impls.length; i++) {
+            if (on[0] && on[i]) {
+                out.append(String.format(Locale.ROOT, "co / %-9s bulk %s, handshakes %s%n", keys[i] + ":",
+                        ratios(perRound, 0, i, 0), ratios(perRound, 0, i, 1)));
+            }
         }
         out.append(String.format(Locale.ROOT, "%n| implementation | TLS 1.3 bulk MB/s (best of %d, %d MiB) | full handshakes/s "
                 + "(best of %d, %d, %d concurrent) |%n|---|---|---|%n", ROUNDS, BULK_MB, ROUNDS, HANDSHAKES, CONCURRENCY));
         rows.forEach(row -> out.append(row).append('\n'));
         System.out.print(out);
+    }
+
+    /** The per-round ratios of impl {@code a} over impl {@code b} for metric {@code m}, summarised. */
+    static String ratios(double[][][] perRound, int a, int b, int m) {
+        double[] q = new double[perRound[a].length];
+        int won = 0;
+        for (int k = 0; k < q.length; k++) {
+            q[k] = perRound[a][k][m] / perRound[b][k][m];
+            won += q[k] > 1 ? 1 : 0;
+        }
+        java.util.Arrays.sort(q);
+        double median = q.length % 2 == 1 ? q[q.length / 2] : (q[q.length / 2 - 1] + q[q.length / 2]) / 2;
+        return String.format(Locale.ROOT, "%.2fx [%.2f, %.2f] (%d/%d)", median, q[0], q[q.length - 1], won, q.length);
     }
 
     // ------------------------------------------------------------------ keys
@@ -237,15 +270,18 @@ public final class TlsBench {
     }
 
     /**
-     * co with every delegated task run inline on its coroutine's scheduling thread, for comparing
-     * the hand-off to a task thread with no hand-off in one run ({@code -Dimpls=co,co-inline,jdk}).
-     * The property is read at each handshake step, so it is set only while this one runs.
+     * co with its delegated tasks run another way ({@code co.tls.offloadTasks}: {@code false} inline
+     * on the coroutine's scheduling thread, {@code pool} on platform threads), to compare with the
+     * default in one run ({@code -Dimpls=co,co-inline,co-pool,jdk}). The property is read at each
+     * handshake step, so it is set only while this one runs.
      */
-    static final class InlineTasks implements Impl {
+    static final class TaskMode implements Impl {
         private final Impl co;
+        private final String mode;
 
-        InlineTasks(Impl co) {
+        TaskMode(Impl co, String mode) {
             this.co = co;
+            this.mode = mode;
         }
 
         @Override
@@ -263,8 +299,8 @@ public final class TlsBench {
             return inline(() -> co.handshakes(n));
         }
 
-        private static double inline(Callable<Double> run) throws Exception {
-            System.setProperty("co.tls.offloadTasks", "false");
+        private double inline(Callable<Double> run) throws Exception {
+            System.setProperty("co.tls.offloadTasks", mode);
             try {
                 return run.call();
             } finally {
