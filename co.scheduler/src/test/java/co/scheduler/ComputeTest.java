@@ -10,7 +10,6 @@ import co.api.Scheduler;
 import co.api.spi.CoRuntime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,19 +39,6 @@ class ComputeTest {
         CoRuntime rt = Runtimes.create(provider, n);
         runtimes.add(rt);
         return rt;
-    }
-
-    /** Runs {@code body} in a new coroutine of {@code s} and waits for it. */
-    private static <T> T on(Scheduler s, java.util.concurrent.Callable<T> body) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        s.go(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(30, TimeUnit.SECONDS);
     }
 
     @ParameterizedTest
@@ -99,7 +85,7 @@ class ComputeTest {
         assertSame(self, ran[0]);
 
         CoRuntime one = runtime("affine", 1);
-        boolean inline = on(one.schedulers().get(0), () -> {
+        boolean inline = Runtimes.on(one.schedulers().get(0), () -> {
             Thread caller = Thread.currentThread();
             Thread[] seen = new Thread[1];
             one.compute(() -> seen[0] = Thread.currentThread());
@@ -123,7 +109,7 @@ class ComputeTest {
         Thread.sleep(100);
         AtomicBoolean ran = new AtomicBoolean();
         int[] ranOn = {-1};
-        int resumedOn = on(zero, () -> {
+        int resumedOn = Runtimes.on(zero, () -> {
             zero.go(() -> {
                 while (!ran.get()) {
                     Thread.onSpinWait();
@@ -157,7 +143,7 @@ class ComputeTest {
             }
         });
         assertTrue(spinning.await(10, TimeUnit.SECONDS));
-        int ranOn = on(zero, () -> {
+        int ranOn = Runtimes.on(zero, () -> {
             zero.go(() -> {
                 while (!ran.get()) {
                     Thread.yield();
@@ -178,14 +164,14 @@ class ComputeTest {
         CoRuntime rt = runtime("affine", 2);
         Scheduler zero = rt.schedulers().get(0);
         // Run by the caller itself (its scheduler is idle).
-        String own = on(zero, () -> assertThrows(IllegalStateException.class,
+        String own = Runtimes.on(zero, () -> assertThrows(IllegalStateException.class,
                 () -> rt.compute(() -> {
                     throw new IllegalStateException("own");
                 })).getMessage());
         assertEquals("own", own);
         // Run by the other scheduler while this one is held.
         AtomicBoolean ran = new AtomicBoolean();
-        String other = on(zero, () -> {
+        String other = Runtimes.on(zero, () -> {
             zero.go(() -> {
                 while (!ran.get()) {
                     Thread.onSpinWait();

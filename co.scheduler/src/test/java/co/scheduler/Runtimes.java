@@ -1,8 +1,10 @@
 package co.scheduler;
 
+import co.api.Scheduler;
 import co.api.spi.CoRuntime;
 import co.api.spi.SchedulerProvider;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -28,10 +30,15 @@ final class Runtimes {
 
     /** Runs {@code body} in a coroutine of {@code rt} and returns its result (or rethrows). */
     static <T> T call(CoRuntime rt, Supplier<T> body) throws Exception {
+        return on(rt.nextScheduler(), body::get);
+    }
+
+    /** Runs {@code body} in a new coroutine of {@code s} and returns its result (or rethrows). */
+    static <T> T on(Scheduler s, Callable<T> body) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
-        rt.go(() -> {
+        s.go(() -> {
             try {
-                f.complete(body.get());
+                f.complete(body.call());
             } catch (Throwable t) {
                 f.completeExceptionally(t);
             }
