@@ -159,6 +159,41 @@ class ComputeTest {
         assertEquals(0, ranOn, "only the busy, yielding scheduler could take it");
     }
 
+    private static Runnable recordSchedulerId(int[] into) {
+        return () -> into[0] = Co.schedulerId();
+    }
+
+    /** The runtime {@link ComputesWhileInitializing} uses (a field of its own would initialize it). */
+    static volatile CoRuntime initializerRuntime;
+
+    /** Computes in its static initializer, on {@link #initializerRuntime}. */
+    static final class ComputesWhileInitializing {
+        static final int RAN_ON;
+
+        static {
+            int[] seen = {-1};
+            // The work is made outside this class: code of a class being initialized cannot run on
+            // another thread until the initialization ends.
+            initializerRuntime.compute(recordSchedulerId(seen));
+            RAN_ON = seen[0];
+        }
+    }
+
+    /**
+     * A coroutine that waits inside a class initializer is pinned: its wait holds the scheduling
+     * thread itself, so its own scheduler can never take the work, and with one job queued and
+     * nothing else to run no other scheduler was woken. The owner must wake one itself.
+     */
+    @Test
+    void aCallerPinnedToItsThreadStillGetsItsWorkDone() throws Exception {
+        CoRuntime rt = runtime("affine", 2);
+        initializerRuntime = rt;
+        // Let scheduler 1 block in select, as an idle scheduler does (see anIdleSchedulerRuns...).
+        Thread.sleep(100);
+        int ranOn = Runtimes.on(rt.schedulers().get(0), () -> ComputesWhileInitializing.RAN_ON);
+        assertEquals(1, ranOn, "only the other scheduler could run it");
+    }
+
     @Test
     void whatTheWorkThrowsReachesTheCallerOnEitherScheduler() throws Exception {
         CoRuntime rt = runtime("affine", 2);
@@ -183,5 +218,24 @@ class ComputeTest {
             })).getMessage();
         });
         assertEquals("other 1", other);
+        // A checked exception thrown sneakily is not lost either: it arrives wrapped.
+        AtomicBoolean sneaked = new AtomicBoolean();
+        Throwable cause = Runtimes.on(zero, () -> {
+            zero.go(() -> {
+                while (!sneaked.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            return assertThrows(java.lang.reflect.UndeclaredThrowableException.class, () -> rt.compute(() -> {
+                sneaked.set(true);
+                ComputeTest.<RuntimeException>sneakyThrow(new java.io.IOException("checked"));
+            })).getCause();
+        });
+        assertEquals("checked", cause.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
+        throw (E) t;
     }
 }

@@ -99,7 +99,9 @@ public interface CoRuntime {
      * would otherwise run such work inline, so that the runtime may choose where and when it runs.
      *
      * <p>The work runs exactly once, on some thread of this runtime or on the caller's; it must not
-     * depend on which. What it throws ({@link RuntimeException} or {@link Error}) is thrown here.
+     * depend on which. What it throws ({@link RuntimeException} or {@link Error}) is thrown here; a
+     * checked exception thrown sneakily may arrive wrapped in an
+     * {@link java.lang.reflect.UndeclaredThrowableException}.
      * The caller blocks (a coroutine parks) until the work has run; there is no timeout, so the work
      * itself must be bounded.
      *

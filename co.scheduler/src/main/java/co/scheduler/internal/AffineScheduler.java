@@ -361,8 +361,9 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         job.state.set(Computations.Job.TAKEN);
         try {
             go(job::runForOwner);
-        } catch (RuntimeException stopped) {
-            // The runtime is stopping: hand the work back to its owner rather than lose it.
+        } catch (RuntimeException | Error cannotStart) {
+            // The runtime is stopping (or no coroutine can be made): hand the work back to its owner
+            // rather than lose it.
             job.state.set(Computations.Job.OWNER);
             LockSupport.unpark(job.owner);
         }

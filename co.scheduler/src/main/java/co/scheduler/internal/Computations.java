@@ -64,7 +64,8 @@ final class Computations {
         void runForOwner() {
             try {
                 work.run();
-            } catch (RuntimeException | Error t) {
+            } catch (Throwable t) {
+                // Whatever the work throws (a checked one too, thrown sneakily) goes to the owner.
                 thrown = t;
             } finally {
                 // Release: the work's effects and thrown are visible to the owner once it reads DONE.
@@ -86,14 +87,28 @@ final class Computations {
         // scheduler only when that will not be at once (more coroutines are ready behind this one)
         // or when several jobs wait: an idle scheduler that would find nothing costs a system call
         // and a thread wake-up for nothing.
-        if (waiting > 1 || !home.nothingQueued()) {
+        boolean woke = waiting > 1 || !home.nothingQueued();
+        if (woke) {
             wakeOneSleeper(home);
         }
         boolean interrupted = false;
         int state;
         // Acquire: OWNER hands the work to this coroutine; DONE publishes the work's effects.
         while ((state = job.state.get()) != Job.OWNER && state != Job.DONE) {
-            LockSupport.park(job);
+            if (woke) {
+                LockSupport.park(job);
+            } else {
+                // Nobody was woken, on the bet that this scheduler takes the job soon. If it does
+                // not (it got busy, or this coroutine is pinned to its thread, say in a class
+                // initializer, so that the thread itself waits here), an idle scheduler must be
+                // woken after all, or the job could wait for ever. The JDK's timed park, not this
+                // scheduler's timer heap: a pinned coroutine's scheduler cannot fire its timers.
+                LockSupport.parkNanos(job, MAX_WAIT_NANOS);
+                if (job.state.get() == Job.QUEUED) {
+                    wakeOneSleeper(home);
+                    woke = true;
+                }
+            }
             // An interrupt must not turn this wait into a spin, nor abandon work another thread runs.
             interrupted |= Thread.interrupted();
         }
@@ -109,6 +124,9 @@ final class Computations {
         }
         if (job.thrown instanceof Error e) {
             throw e;
+        }
+        if (job.thrown != null) {
+            throw new java.lang.reflect.UndeclaredThrowableException(job.thrown);
         }
     }
 
