@@ -28,8 +28,6 @@ final class Computations {
     static final long MAX_WAIT_NANOS = Long.getLong("co.compute_wait_us", 1_000) * 1_000L;
 
     private final ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>();
-    /** How many jobs are queued; kept beside the queue, whose size() is a traversal. */
-    private final AtomicInteger queued = new AtomicInteger();
     private final AffineScheduler[] schedulers;
 
     Computations(AffineScheduler[] schedulers) {
@@ -82,33 +80,19 @@ final class Computations {
     void run(AffineScheduler home, Runnable work) {
         Job job = new Job(work, Thread.currentThread(), home, System.nanoTime());
         queue.offer(job);
-        int waiting = queued.incrementAndGet();
-        // The owner's scheduler takes the job as soon as it has nothing else to run. Wake a sleeping
-        // scheduler only when that will not be at once (more coroutines are ready behind this one)
-        // or when several jobs wait: an idle scheduler that would find nothing costs a system call
-        // and a thread wake-up for nothing.
-        boolean woke = waiting > 1 || !home.nothingQueued();
-        if (woke) {
-            wakeOneSleeper(home);
-        }
+        // Wake one sleeping scheduler, if there is one, to take the job should the caller's own
+        // scheduler not get to it first. The bet that the caller's scheduler takes it at once is not
+        // safe: a caller pinned to its thread (a wait inside a class initializer) holds that very
+        // scheduler, and the job would wait for ever. Measured on the TLS handshake benchmark, a
+        // timed park that woke someone only after 1 ms cost 2-3% (the JDK's timer thread is woken
+        // for every job); this wake-up, a system call per job of milliseconds, cost nothing
+        // measurable.
+        wakeOneSleeper(home);
         boolean interrupted = false;
         int state;
         // Acquire: OWNER hands the work to this coroutine; DONE publishes the work's effects.
         while ((state = job.state.get()) != Job.OWNER && state != Job.DONE) {
-            if (woke) {
-                LockSupport.park(job);
-            } else {
-                // Nobody was woken, on the bet that this scheduler takes the job soon. If it does
-                // not (it got busy, or this coroutine is pinned to its thread, say in a class
-                // initializer, so that the thread itself waits here), an idle scheduler must be
-                // woken after all, or the job could wait for ever. The JDK's timed park, not this
-                // scheduler's timer heap: a pinned coroutine's scheduler cannot fire its timers.
-                LockSupport.parkNanos(job, MAX_WAIT_NANOS);
-                if (job.state.get() == Job.QUEUED) {
-                    wakeOneSleeper(home);
-                    woke = true;
-                }
-            }
+            LockSupport.park(job);
             // An interrupt must not turn this wait into a spin, nor abandon work another thread runs.
             interrupted |= Thread.interrupted();
         }
@@ -151,10 +135,6 @@ final class Computations {
 
     /** Removes the oldest waiting job, or returns null. Called by a scheduling thread. */
     Job take() {
-        Job job = queue.poll();
-        if (job != null) {
-            queued.decrementAndGet();
-        }
-        return job;
+        return queue.poll();
     }
 }
