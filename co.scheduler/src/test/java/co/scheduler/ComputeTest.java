@@ -110,11 +110,7 @@ class ComputeTest {
         AtomicBoolean ran = new AtomicBoolean();
         int[] ranOn = {-1};
         int resumedOn = Runtimes.on(zero, () -> {
-            zero.go(() -> {
-                while (!ran.get()) {
-                    Thread.onSpinWait();
-                }
-            });
+            zero.go(spinUntil(ran));
             rt.compute(() -> {
                 ranOn[0] = Co.schedulerId();
                 ran.set(true);
@@ -138,9 +134,7 @@ class ComputeTest {
         CountDownLatch spinning = new CountDownLatch(1);
         one.go(() -> {
             spinning.countDown();
-            while (!ran.get()) {
-                Thread.onSpinWait();
-            }
+            spinUntil(ran).run();
         });
         assertTrue(spinning.await(10, TimeUnit.SECONDS));
         int ranOn = Runtimes.on(zero, () -> {
@@ -157,6 +151,15 @@ class ComputeTest {
             return seen[0];
         });
         assertEquals(0, ranOn, "only the busy, yielding scheduler could take it");
+    }
+
+    /** A coroutine body that holds its scheduling thread, spinning, until {@code done} is set. */
+    private static Runnable spinUntil(AtomicBoolean done) {
+        return () -> {
+            while (!done.get()) {
+                Thread.onSpinWait();
+            }
+        };
     }
 
     private static Runnable recordSchedulerId(int[] into) {
@@ -207,11 +210,7 @@ class ComputeTest {
         // Run by the other scheduler while this one is held.
         AtomicBoolean ran = new AtomicBoolean();
         String other = Runtimes.on(zero, () -> {
-            zero.go(() -> {
-                while (!ran.get()) {
-                    Thread.onSpinWait();
-                }
-            });
+            zero.go(spinUntil(ran));
             return assertThrows(AssertionError.class, () -> rt.compute(() -> {
                 ran.set(true);
                 throw new AssertionError("other " + Co.schedulerId());
@@ -221,11 +220,7 @@ class ComputeTest {
         // A checked exception thrown sneakily is not lost either: it arrives wrapped.
         AtomicBoolean sneaked = new AtomicBoolean();
         Throwable cause = Runtimes.on(zero, () -> {
-            zero.go(() -> {
-                while (!sneaked.get()) {
-                    Thread.onSpinWait();
-                }
-            });
+            zero.go(spinUntil(sneaked));
             return assertThrows(java.lang.reflect.UndeclaredThrowableException.class, () -> rt.compute(() -> {
                 sneaked.set(true);
                 ComputeTest.<RuntimeException>sneakyThrow(new java.io.IOException("checked"));
