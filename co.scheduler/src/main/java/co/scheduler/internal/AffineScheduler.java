@@ -177,12 +177,10 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             return;
         }
         remote.offer(task);
-        // Dekker-style hand-shake with the loop: the offer above happens before this volatile read,
-        // and the loop's volatile write of sleeping=1 happens before its re-check of the queue, so
-        // either the loop sees the task or we see sleeping == 1 and wake it.
-        if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
-            selector.wakeup();
-        }
+        // Dekker-style hand-shake with the loop: the offer above happens before the volatile read
+        // in wakeIfSleeping, and the loop's volatile write of sleeping=1 happens before its re-check
+        // of the queue, so either the loop sees the task or we see sleeping == 1 and wake it.
+        wakeIfSleeping();
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * scheduler may sit idle. Queued here instead, the work is taken by the first scheduler that has
  * nothing else to run: its own scheduler after serving its other ready coroutines, or an idle one.
  * Its own scheduler hands it back to the waiting coroutine, which runs it (no other thread, no
- * wake-up); another scheduler runs it in a new coroutine of its own and then unparks the owner.
+ * hand-off); another scheduler runs it in a new coroutine of its own and then unparks the owner.
+ * Queuing a job wakes one sleeping scheduler, if any, so that an idle core can take it.
  * No extra threads: the work runs on the runtime's N scheduling threads, one per core.
  *
  * <p>Thread safety: {@link #run} is called by a coroutine of the runtime; {@link #take} by a

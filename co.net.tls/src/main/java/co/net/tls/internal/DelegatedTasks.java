@@ -28,8 +28,8 @@ import javax.net.ssl.SSLException;
  *   <li>unset (the default): {@link CoRuntime#compute}. On an affine runtime with several
  *       schedulers the task waits in the runtime's shared queue until a scheduler has nothing else
  *       to run: the caller's own scheduler first serves its other ready coroutines, and an idle
- *       scheduler runs a busy one's tasks. No thread besides the schedulers, and no wake-up when the
- *       caller's own scheduler runs it. Elsewhere: inline.</li>
+ *       scheduler runs a busy one's tasks. No thread besides the schedulers, and no hand-off between
+ *       threads when the caller's own scheduler runs it. Elsewhere: inline.</li>
  *   <li>{@code pool}: a small pool of platform threads (as many as processors, made on demand,
  *       gone after {@value #IDLE_SECONDS} s idle). The scheduling threads stay free for I/O while
  *       tasks run, at the price of two thread wake-ups per task and more threads than cores:
