@@ -250,18 +250,13 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         long now = System.nanoTime();
         timers.fireDue(now);
         Computations computations = runtime.computations();
-        if (!local.isEmpty() || !remote.isEmpty()) {
-            if (computations.overdue(now)) {
-                // Busy for too long: the oldest queued computation goes to the back of this turn.
-                takeComputation(computations);
-            }
-            if (!selector.keys().isEmpty()) {
-                selectNow();
-            }
-            return;
+        boolean queued = !local.isEmpty() || !remote.isEmpty();
+        if (queued && computations.overdue(now)) {
+            // Busy for too long: the oldest queued computation goes to the back of this turn.
+            takeComputation(computations);
         }
-        // Nothing of its own to run: CPU work that coroutines (of any scheduler) queued comes next.
-        if (takeComputation(computations)) {
+        // With nothing of its own to run, CPU work that coroutines (of any scheduler) queued is next.
+        if (queued || takeComputation(computations)) {
             if (!selector.keys().isEmpty()) {
                 selectNow();
             }
