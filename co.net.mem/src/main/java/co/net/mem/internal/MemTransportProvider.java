@@ -29,16 +29,6 @@ public final class MemTransportProvider implements TransportProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return null;
-    }
-
-    @Override
     public Transport transport() {
         return MemTransport.INSTANCE;
     }

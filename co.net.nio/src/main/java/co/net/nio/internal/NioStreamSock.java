@@ -4,6 +4,8 @@ import co.api.Co;
 import co.api.Errno;
 import co.api.Sock;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.api.spi.Poller;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,6 +47,9 @@ final class NioStreamSock extends NioSock {
     /** Backoff bounds when accept finds no free file descriptor. */
     private static final int ACCEPT_BACKOFF_MIN_MS = 1;
     private static final int ACCEPT_BACKOFF_MAX_MS = 100;
+    /** Pause bounds between retries of a Unix-domain connect to a listener whose queue is full. */
+    private static final int UNIX_CONNECT_RETRY_MIN_MS = 1;
+    private static final int UNIX_CONNECT_RETRY_MAX_MS = 50;
 
     private final Object lock = new Object();
     /** The connection (or the not yet listening socket); null once listening. */
@@ -219,7 +224,7 @@ final class NioStreamSock extends NioSock {
             return null;
         }
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         try {
             for (;;) {
                 SocketChannel c;
@@ -258,7 +263,7 @@ final class NioStreamSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, s, SelectionKey.OP_ACCEPT, deadline, true)) {
                     return null;
@@ -275,13 +280,12 @@ final class NioStreamSock extends NioSock {
      * growing while (1, 2, 4 ... 100 ms, within the caller's timeout), then report the error; the
      * next accept after descriptors are freed succeeds and resets the backoff.
      */
-    private void outOfDescriptors(int ms, long deadline, boolean started, IOException e) {
+    private void outOfDescriptors(int ms, Deadline deadline, boolean started, IOException e) {
         int pause = acceptBackoffMs == 0 ? ACCEPT_BACKOFF_MIN_MS : Math.min(acceptBackoffMs * 2, ACCEPT_BACKOFF_MAX_MS);
         acceptBackoffMs = pause;
-        if (ms >= 0) {
-            long end = started ? deadline : deadline(ms);
-            long left = (end - System.nanoTime()) / 1_000_000;
-            pause = (int) Math.max(0, Math.min(pause, left));
+        int left = (started ? deadline : Deadline.after(ms)).remainingMillis();
+        if (left >= 0) {
+            pause = Math.min(pause, left);
         }
         if (pause > 0) {
             Co.sleep(pause);
@@ -302,15 +306,15 @@ final class NioStreamSock extends NioSock {
         Objects.requireNonNull(remote, "remote");
         CoContext ctx = CoContext.current();
         ctx.clearTimeout();
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.EISCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.EISCONN, "socket is listening");
+            return Errors.FAILED;
         }
         Poller poller = null;
         try {
-            long deadline;
+            Deadline deadline;
             if (family == StandardProtocolFamily.UNIX) {
-                deadline = deadline(ms);
+                deadline = Deadline.after(ms);
                 c = connectUnix(c, remote, deadline);
                 if (c == null) {
                     return -1;
@@ -321,7 +325,7 @@ final class NioStreamSock extends NioSock {
             } else if (c.connect(remote)) {
                 return 0;
             } else {
-                deadline = deadline(ms);
+                deadline = Deadline.after(ms);
             }
             poller = poller();
             for (;;) {
@@ -351,8 +355,8 @@ final class NioStreamSock extends NioSock {
      *
      * @return the connected or connect-pending channel, or null with the error set
      */
-    private SocketChannel connectUnix(SocketChannel c, SocketAddress remote, long deadline) throws IOException {
-        int pause = 1;
+    private SocketChannel connectUnix(SocketChannel c, SocketAddress remote, Deadline deadline) throws IOException {
+        int pause = UNIX_CONNECT_RETRY_MIN_MS;
         for (;;) {
             try {
                 c.connect(remote);
@@ -361,13 +365,13 @@ final class NioStreamSock extends NioSock {
                 if (Errors.errno(e) != Errno.EAGAIN) {
                     throw e;
                 }
-                long left = deadline == NO_DEADLINE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
+                if (deadline.expired()) {
                     CoContext.current().setTimedOut();
                     return null;
                 }
-                Co.sleep(Math.min(pause, left));
-                pause = Math.min(pause * 2, 50);
+                int left = deadline.remainingMillis();
+                Co.sleep(left < 0 ? pause : Math.min(pause, left));
+                pause = Math.min(pause * 2, UNIX_CONNECT_RETRY_MAX_MS);
                 c = renew(c);
                 if (c == null) {
                     closedError();
@@ -417,19 +421,35 @@ final class NioStreamSock extends NioSock {
      */
     private boolean drained;
 
+    /**
+     * Returns the connection's channel, or null with the error set: {@link Errno#EBADF} if closed,
+     * {@code listeningErrno} if this socket is a listener.
+     */
+    private SocketChannel connection(int listeningErrno) {
+        SocketChannel c = channel;
+        if (c == null) {
+            if (isClosed()) {
+                closedError();
+            } else {
+                Errors.fail(listeningErrno, "socket is listening");
+            }
+        }
+        return c;
+    }
+
     @Override
     public int recv(ByteBuffer buf, int ms) {
         CoContext ctx = CoContext.current();
         ctx.clearTimeout();
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.ENOTCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+            return Errors.FAILED;
         }
         if (!buf.hasRemaining()) {
             return 0;
         }
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         // After a read that drained the socket (request/response traffic) the next read would
         // almost surely find nothing: on an affine scheduler, whose selector reports a readable
         // registered channel at its very next selection, wait first and save that system call.
@@ -437,7 +457,7 @@ final class NioStreamSock extends NioSock {
         // poller, where a wait costs more than a read.
         if (drained && ms != 0 && ctx.isCoroutine() && ctx.runtime().affine()) {
             poller = poller();
-            deadline = deadline(ms);
+            deadline = Deadline.after(ms);
             if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
                 release(poller, c, SelectionKey.OP_READ);
                 return -1;
@@ -455,7 +475,7 @@ final class NioStreamSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
                     return -1;
@@ -492,6 +512,7 @@ final class NioStreamSock extends NioSock {
         if (n < 0) {
             return null;
         }
+        CoContext.current().setError(Errno.OK);             // a success clears the last error
         SocketAddress peer = remoteAddress();
         return peer != null ? peer : UnixDomainSocketAddress.of("");
     }
@@ -499,13 +520,13 @@ final class NioStreamSock extends NioSock {
     @Override
     public int send(ByteBuffer buf, int ms) {
         CoContext.current().clearTimeout();
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.ENOTCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+            return Errors.FAILED;
         }
         int total = buf.remaining();
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         try {
             for (;;) {
                 int n = c.write(buf);
@@ -517,7 +538,7 @@ final class NioStreamSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, c, SelectionKey.OP_WRITE, deadline, false)) {
                     return -1;
@@ -545,9 +566,9 @@ final class NioStreamSock extends NioSock {
         if (how != 'r' && how != 'w' && how != 'b') {
             return Errors.fail(Errno.EINVAL, "shutdown takes 'r', 'w' or 'b', not '" + how + "'");
         }
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.ENOTCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+            return Errors.FAILED;
         }
         try {
             if (how != 'w') {
@@ -571,10 +592,15 @@ final class NioStreamSock extends NioSock {
             Co.sleep(ms);
         }
         SocketChannel c = channel;
-        if (c != null && family != StandardProtocolFamily.UNIX && c.isConnected()) {
+        if (c != null && c.isConnected()) {
             try {
-                // SO_LINGER 0: close(2) drops unsent data and sends RST; no TIME_WAIT.
-                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                // SO_LINGER 0: for TCP, close(2) drops unsent data and sends RST; no TIME_WAIT.
+                // For a Unix-domain socket too, although Linux ignores it there: the JDK closes a
+                // channel still registered with a selector only at that selector's next selection,
+                // and meanwhile shuts its output down unless SO_LINGER is 0. That shutdown gave the
+                // peer end of stream (recv 0) before the release gave it ECONNRESET (unread data
+                // left behind): the flaky resetSendsAnErrorToThePeer on nio-unix.
+                setOn(c, StandardSocketOptions.SO_LINGER, 0);
             } catch (IOException | RuntimeException ignored) {
                 // the connection is already gone; closing is all that is left
             }

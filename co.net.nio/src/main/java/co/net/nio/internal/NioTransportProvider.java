@@ -30,16 +30,6 @@ public final class NioTransportProvider implements TransportProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return null;
-    }
-
-    @Override
     public Transport transport() {
         return NioTransport.INSTANCE;
     }

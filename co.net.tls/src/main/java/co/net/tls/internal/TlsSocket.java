@@ -483,8 +483,12 @@ public final class TlsSocket implements TlsSock {
 
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
-        int n = recv(buf, ms);
-        return n > 0 ? sock.remoteAddress() : null;
+        // As on every transport (co.api.Sock): recv that names the peer, also at end of stream.
+        if (recv(buf, ms) < 0) {
+            return null;
+        }
+        CoContext.current().setError(Errno.OK);
+        return sock.remoteAddress();
     }
 
     @Override
@@ -629,6 +633,9 @@ public final class TlsSocket implements TlsSock {
 
     @Override
     public int close(int ms) {
+        if (closed.get()) {
+            return error(Errno.EBADF, "socket already closed");      // as on every transport
+        }
         if (ms > 0) {
             Co.sleep(ms);
         }
