@@ -11,6 +11,8 @@ open module co.testkit {
     requires transitive co.api;
     requires transitive org.junit.jupiter.api;
     requires transitive org.junit.jupiter.params;
+    // ProcessCensus (the fault soak's leak check) reads the platform MBeans.
+    requires java.management;
 
     exports co.net.testsuite;
     exports co.testkit;
