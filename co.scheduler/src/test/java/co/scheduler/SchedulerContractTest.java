@@ -71,6 +71,15 @@ class SchedulerContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"affine", "virtual"})
+    void serialSchedulersSaysWhetherOneSchedulersCoroutinesRunOneAtATime(String provider) throws Exception {
+        CoRuntime rt = rt(provider);
+        boolean serial = Runtimes.call(rt, Co::serialSchedulers);
+        assertEquals(provider.equals("affine"), serial);
+        assertEquals(rt.affine(), serial);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"affine", "virtual"})
     void outsideACoroutineIdsAreMinusOne(String provider) {
         rt(provider);
         assertEquals(-1, Co.coroutineId());
