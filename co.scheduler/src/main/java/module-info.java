@@ -9,6 +9,8 @@
 module co.scheduler {
     requires co.api;
 
+    uses co.api.spi.IoBackendProvider;
+
     provides co.api.spi.SchedulerProvider with
             co.scheduler.internal.AffineProvider,
             co.scheduler.internal.VirtualProvider;
