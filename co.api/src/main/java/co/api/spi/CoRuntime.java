@@ -147,6 +147,18 @@ public interface CoRuntime {
     Poller poller();
 
     /**
+     * Returns the I/O backend of the calling coroutine's scheduling thread, so that a native
+     * transport can register its descriptors where that thread blocks. The default, and any caller
+     * that is not a coroutine of a runtime whose schedulers have backends: null (the transport then
+     * waits its own way).
+     *
+     * @return the calling coroutine's backend, or null
+     */
+    default IoBackend ioBackend() {
+        return null;
+    }
+
+    /**
      * Stops the runtime: later {@code go} calls throw {@link IllegalStateException}. What happens to
      * coroutines that exist at that moment is the provider's to say: {@code affine} ends its
      * scheduling threads and abandons them (they never resume); {@code virtual} lets them run to
