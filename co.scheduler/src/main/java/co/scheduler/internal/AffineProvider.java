@@ -13,9 +13,6 @@ public final class AffineProvider implements SchedulerProvider {
     /** The provider's name. */
     public static final String NAME = "affine";
 
-    /** Creates the provider; does no work. */
-    public AffineProvider() {
-    }
 
     @Override
     public String name() {

@@ -10,9 +10,6 @@ public final class VirtualProvider implements SchedulerProvider {
     /** The provider's name. */
     public static final String NAME = "virtual";
 
-    /** Creates the provider; does no work. */
-    public VirtualProvider() {
-    }
 
     @Override
     public String name() {

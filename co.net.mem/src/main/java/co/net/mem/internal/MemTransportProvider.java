@@ -14,9 +14,6 @@ import co.net.mem.MemTransports;
  */
 public final class MemTransportProvider implements TransportProvider {
 
-    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public MemTransportProvider() {
-    }
 
     @Override
     public String name() {

@@ -15,9 +15,6 @@ public final class NioTransportProvider implements TransportProvider {
     /** The name users select this transport by. */
     public static final String NAME = "nio";
 
-    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public NioTransportProvider() {
-    }
 
     @Override
     public String name() {
