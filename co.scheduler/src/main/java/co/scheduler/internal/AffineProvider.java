@@ -13,7 +13,6 @@ public final class AffineProvider implements SchedulerProvider {
     /** The provider's name. */
     public static final String NAME = "affine";
 
-
     @Override
     public String name() {
         return NAME;

@@ -10,7 +10,6 @@ public final class VirtualProvider implements SchedulerProvider {
     /** The provider's name. */
     public static final String NAME = "virtual";
 
-
     @Override
     public String name() {
         return NAME;

@@ -14,7 +14,6 @@ import co.net.mem.MemTransports;
  */
 public final class MemTransportProvider implements TransportProvider {
 
-
     @Override
     public String name() {
         return MemTransports.NAME;

@@ -15,7 +15,6 @@ public final class NioTransportProvider implements TransportProvider {
     /** The name users select this transport by. */
     public static final String NAME = "nio";
 
-
     @Override
     public String name() {
         return NAME;
