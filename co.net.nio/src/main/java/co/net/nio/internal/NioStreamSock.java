@@ -39,14 +39,17 @@ import java.util.Objects;
  * and binds the server channel to the same address. Options set before {@code listen} are carried
  * over.
  *
+ * <p><b>Two states.</b> Until {@code listen} the socket may connect and carry data through its
+ * {@link SocketChannel}; after it, a {@link NioListener} holds the listening channel and accepts,
+ * and the data calls fail with {@link Errno#ENOTCONN} (connect with {@link Errno#EISCONN}). What is
+ * left here (about 540 lines) is the one C-like socket's life: bind, listen, the TCP and
+ * Unix-domain connects, the data path and the close/reset rules.
+ *
  * <p>Thread safety: see {@link NioSock}; control calls (bind, listen, connect, options) take a lock
  * for their state change and never wait while holding it.
  */
 final class NioStreamSock extends NioSock {
 
-    /** Backoff bounds when accept finds no free file descriptor. */
-    private static final int ACCEPT_BACKOFF_MIN_MS = 1;
-    private static final int ACCEPT_BACKOFF_MAX_MS = 100;
     /** Pause bounds between retries of a Unix-domain connect to a listener whose queue is full. */
     private static final int UNIX_CONNECT_RETRY_MIN_MS = 1;
     private static final int UNIX_CONNECT_RETRY_MAX_MS = 50;
@@ -55,11 +58,9 @@ final class NioStreamSock extends NioSock {
     /** The connection (or the not yet listening socket); null once listening. */
     private volatile SocketChannel channel;
     /** The listener, once {@link #listen} succeeded. */
-    private volatile ServerSocketChannel server;
+    private volatile NioListener listener;
     /** Options the user set, replayed on the server channel by {@link #listen}; guarded by lock. */
     private Map<SocketOption<?>, Object> options;
-    /** The next backoff after EMFILE in accept; touched only by the accepting thread. */
-    private int acceptBackoffMs;
 
     NioStreamSock(NioTransport transport, ProtocolFamily family, SocketChannel channel) {
         super(transport, family);
@@ -73,14 +74,15 @@ final class NioStreamSock extends NioSock {
 
     @Override
     NetworkChannel channel() {
-        ServerSocketChannel s = server;
-        return s != null ? s : channel;
+        NioListener l = listener;
+        return l != null ? l.channel : channel;
     }
 
     @Override
     void closeChannels() {
         SocketChannel c = channel;
-        ServerSocketChannel s = server;
+        NioListener l = listener;
+        ServerSocketChannel s = l == null ? null : l.channel;
         try {
             if (c != null) {
                 c.close();
@@ -109,7 +111,7 @@ final class NioStreamSock extends NioSock {
             if (isClosed()) {
                 return closedError();
             }
-            if (server != null) {
+            if (listener != null) {
                 return Errors.fail(Errno.EINVAL, "socket is already bound and listening");
             }
             try {
@@ -135,7 +137,7 @@ final class NioStreamSock extends NioSock {
             if (isClosed()) {
                 return closedError();
             }
-            if (server != null) {
+            if (listener != null) {
                 return 0;                      // listening already; Java cannot change the backlog
             }
             SocketChannel c = channel;
@@ -171,7 +173,7 @@ final class NioStreamSock extends NioSock {
                     s.close();
                     throw e;
                 }
-                server = s;
+                listener = new NioListener(s);
                 channel = null;
                 return 0;
             } catch (IOException | RuntimeException e) {
@@ -200,7 +202,7 @@ final class NioStreamSock extends NioSock {
             } catch (IOException | RuntimeException e) {
                 return bindFailure(e);
             }
-            if (server == null) {
+            if (listener == null) {
                 if (options == null) {
                     options = new LinkedHashMap<>();
                 }
@@ -212,10 +214,9 @@ final class NioStreamSock extends NioSock {
 
     @Override
     public Sock accept(int ms) {
-        CoContext ctx = CoContext.current();
-        ctx.clearTimeout();
-        ServerSocketChannel s = server;
-        if (s == null) {
+        CoContext.current().clearTimeout();
+        NioListener l = listener;
+        if (l == null) {
             if (isClosed()) {
                 closedError();
             } else {
@@ -223,83 +224,9 @@ final class NioStreamSock extends NioSock {
             }
             return null;
         }
-        Poller poller = null;
-        Deadline deadline = Deadline.NONE;
-        try {
-            for (;;) {
-                SocketChannel c;
-                try {
-                    c = s.accept();
-                } catch (IOException e) {
-                    int err = Errors.errno(e);
-                    if (err == Errno.ECONNABORTED) {
-                        continue;                    // that client gave up before we took it; next one
-                    }
-                    if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOMEM) {
-                        if (isClosed()) {
-                            closedError();
-                            return null;
-                        }
-                        outOfDescriptors(ms, deadline, poller != null, e);
-                        return null;
-                    }
-                    if (isClosed()) {
-                        closedError();
-                    } else {
-                        Errors.fail(e);
-                    }
-                    return null;
-                }
-                if (c != null) {
-                    acceptBackoffMs = 0;
-                    try {
-                        c.configureBlocking(false);
-                    } catch (IOException e) {
-                        closeQuietly(c);
-                        Errors.fail(e);
-                        return null;
-                    }
-                    return new NioStreamSock(transport, family, c);
-                }
-                if (poller == null) {
-                    poller = poller();
-                    deadline = Deadline.after(ms);
-                }
-                if (!await(poller, s, SelectionKey.OP_ACCEPT, deadline, true)) {
-                    return null;
-                }
-            }
-        } finally {
-            release(poller, s, SelectionKey.OP_ACCEPT);
-        }
+        return l.accept(this, ms);
     }
 
-    /**
-     * Handles accept's EMFILE/ENFILE: the pending connection stays queued and the listener stays
-     * readable, so returning at once would let the caller's accept loop spin a core. Instead wait a
-     * growing while (1, 2, 4 ... 100 ms, within the caller's timeout), then report the error; the
-     * next accept after descriptors are freed succeeds and resets the backoff.
-     */
-    private void outOfDescriptors(int ms, Deadline deadline, boolean started, IOException e) {
-        int pause = acceptBackoffMs == 0 ? ACCEPT_BACKOFF_MIN_MS : Math.min(acceptBackoffMs * 2, ACCEPT_BACKOFF_MAX_MS);
-        acceptBackoffMs = pause;
-        int left = (started ? deadline : Deadline.after(ms)).remainingMillis();
-        if (left >= 0) {
-            pause = Math.min(pause, left);
-        }
-        if (pause > 0) {
-            Co.sleep(pause);
-        }
-        Errors.fail(Errors.errno(e), e.getMessage());
-    }
-
-    private static void closeQuietly(SocketChannel c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-    }
 
     @Override
     public int connect(SocketAddress remote, int ms) {
