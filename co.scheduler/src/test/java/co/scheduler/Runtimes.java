@@ -2,6 +2,9 @@ package co.scheduler;
 
 import co.api.Scheduler;
 import co.api.spi.CoRuntime;
+import co.api.spi.SchedulerProvider;
+import co.scheduler.internal.AffineProvider;
+import co.scheduler.internal.VirtualProvider;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +14,15 @@ import java.util.function.Supplier;
 final class Runtimes {
 
     private Runtimes() {
+    }
+
+    /** This module's provider of that name, made directly (the lookup by name is CoRuntime.create's). */
+    static SchedulerProvider provider(String name) {
+        return switch (name) {
+            case AffineProvider.NAME -> new AffineProvider();
+            case VirtualProvider.NAME -> new VirtualProvider();
+            default -> throw new AssertionError("no provider " + name);
+        };
     }
 
     static CoRuntime create(String name, int n) {
