@@ -44,7 +44,7 @@ final class Availability {
             MemorySegment s = Sys.scratch();
             int ep = Sys.epollCreate1(s, Sys.EPOLL_CLOEXEC);
             if (ep < 0) {
-                return Errors.io("epoll_create1", Sys.errno(s));
+                return SysErrors.io("epoll_create1", Sys.errno(s));
             }
             Sys.close(s, ep);
             return null;

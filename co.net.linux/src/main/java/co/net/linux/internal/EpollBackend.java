@@ -79,14 +79,14 @@ final class EpollBackend implements IoBackend {
         if (ep < 0) {
             int err = Sys.errno(scratch);
             arena.close();
-            throw Errors.io("epoll_create1", err);
+            throw SysErrors.io("epoll_create1", err);
         }
         int ev = Sys.eventfd(scratch, 0, Sys.EFD_NONBLOCK | Sys.EFD_CLOEXEC);
         if (ev < 0) {
             int err = Sys.errno(scratch);
             Sys.close(scratch, ep);
             arena.close();
-            throw Errors.io("eventfd", err);
+            throw SysErrors.io("eventfd", err);
         }
         Sys.epollEvent(scratch.asSlice(Sys.OPT), Sys.EPOLLIN | Sys.EPOLLET, WAKE);
         if (Sys.epollCtl(scratch, ep, Sys.EPOLL_CTL_ADD, ev, scratch.asSlice(Sys.OPT)) < 0) {
@@ -94,7 +94,7 @@ final class EpollBackend implements IoBackend {
             Sys.close(scratch, ev);
             Sys.close(scratch, ep);
             arena.close();
-            throw Errors.io("epoll_ctl", err);
+            throw SysErrors.io("epoll_ctl", err);
         }
         this.epfd = ep;
         this.eventfd = ev;
@@ -124,7 +124,7 @@ final class EpollBackend implements IoBackend {
             if (err == Sys.EINTR) {
                 return 0;
             }
-            throw Errors.io("epoll_wait", err);
+            throw SysErrors.io("epoll_wait", err);
         }
         readyCount = 0;
         for (int i = 0; i < n; i++) {

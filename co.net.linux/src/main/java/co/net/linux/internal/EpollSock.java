@@ -5,6 +5,7 @@ import co.api.Errno;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
+import co.api.spi.Errors;
 import co.api.spi.CoRuntime;
 import co.api.spi.IoBackend;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,6 @@
 package co.net.linux.internal;
 
+import co.api.spi.Errors;
 import co.api.Co;
 import co.api.Sock;
 import co.api.Transport;

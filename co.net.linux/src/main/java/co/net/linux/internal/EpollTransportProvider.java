@@ -4,7 +4,7 @@ import co.api.Transport;
 import co.api.spi.TransportProvider;
 
 /**
- * Provides the {@code "epoll"} transport. Its priority is below nio's, so that it runs only when
+ * Provides the {@code "epoll"} transport. It is chosen only when
  * named ({@code -Dco.transport=epoll}, {@code Co.transport("epoll")}); unavailable off Linux or
  * without native access, and says why.
  */
@@ -23,7 +23,7 @@ public final class EpollTransportProvider implements TransportProvider {
 
     @Override
     public int priority() {
-        return 10;
+        return PRIORITY_BY_NAME_ONLY;
     }
 
     @Override

@@ -67,7 +67,7 @@ final class SharedEpoll implements Runnable {
                     MemorySegment err = Sys.scratch();
                     int ep = Sys.epollCreate1(err, Sys.EPOLL_CLOEXEC);
                     if (ep < 0) {
-                        throw new IllegalStateException(Errors.io("epoll_create1", Sys.errno(err)).getMessage());
+                        throw new IllegalStateException(SysErrors.io("epoll_create1", Sys.errno(err)).getMessage());
                     }
                     s = new SharedEpoll(ep);
                     Thread t = new Thread(s, "co-epoll-shared-poller");
