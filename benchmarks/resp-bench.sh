@@ -4,7 +4,8 @@
 # load to core 1; the order of the servers rotates from round to round; each round starts every
 # server afresh, warms it up, then measures. Server CPU is utime + stime of the server process
 # (every thread) from /proc/PID/stat over the measured run, divided by the requests.
-# A separate short pass (-s) counts system calls per request with strace -c -f.
+# A separate short pass (-s) counts system calls per request with strace -c -f; another (-p)
+# profiles each server with perf (linux-perf) over one unpipelined run.
 #
 # Needs (Debian packages): redis-server, redis-tools (redis-benchmark, redis-cli), golang-go,
 # strace (for -s), util-linux (taskset), python3 (the renderer), and a JDK >= 22 as $JAVA or `java`
@@ -12,15 +13,21 @@
 #   mvn -q -pl benchmarks -am package -DskipTests
 # Run it alone on the machine (here under flock /tmp/co-cpu.lock).
 #
-# Usage: benchmarks/resp-bench.sh [-r ROUNDS] [-i IMPL,IMPL,...] [-o OUTDIR] [-s] [-S]
-#   -r  rounds (default 5)            -i  implementations (default: all, see IMPLS below)
+# Usage: benchmarks/resp-bench.sh [-r ROUNDS] [-i IMPL,IMPL,...] [-o OUTDIR] [-s] [-S] [-p]
+#   -r  rounds (default 5; 0 runs only the passes below)
+#   -i  implementations (default: all, see IMPLS_ALL below)
 #   -o  output directory (default benchmarks/target/resp-<UTC time>)
 #   -s  also run the system-call pass  -S  run only the system-call pass
+#   -p  also run the perf pass: perf stat (context switches, page faults) and perf record -g
+#       (cpu-clock samples) of the server over one unpipelined run: OUTDIR/perf.tsv, IMPL.perf.data
 # Environment: N1 / N16 requests per measured run (default 150000 / 1500000), W1 / W16 warm-up
 # requests (default 60000 / 600000), JAVA, JVM_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC").
 # Output: OUTDIR/results.tsv (one line per round, server and mode), OUTDIR/syscalls.tsv, server
 # logs; then benchmarks/resp-report.py OUTDIR/results.tsv [OUTDIR/syscalls.tsv] renders a
 # Markdown table and an SVG chart.
+# The whole script is one block, so bash reads it all before it runs: editing the file during a
+# run does not change that run.
+{
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -32,14 +39,16 @@ IMPLS="$IMPLS_ALL"
 OUT=""
 SYSCALLS=0
 ONLY_SYSCALLS=0
-while getopts "r:i:o:sS" opt; do
+PERF=0
+while getopts "r:i:o:sSp" opt; do
   case $opt in
     r) ROUNDS=$OPTARG ;;
     i) IMPLS=$OPTARG ;;
     o) OUT=$OPTARG ;;
     s) SYSCALLS=1 ;;
     S) SYSCALLS=1; ONLY_SYSCALLS=1 ;;
-    *) sed -n 2,25p "$0"; exit 2 ;;
+    p) PERF=1 ;;
+    *) sed -n 2,30p "$0"; exit 2 ;;
   esac
 done
 N1=${N1:-150000}
@@ -55,6 +64,7 @@ CLIENTS=50
 for tool in redis-server redis-benchmark redis-cli go taskset python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y redis-server redis-tools golang-go util-linux python3" >&2; exit 1; }
 done
+[ "$PERF" = 0 ] || command -v perf >/dev/null || { echo "missing perf: apt-get install -y linux-perf" >&2; exit 1; }
 [ "$SYSCALLS" = 0 ] || command -v strace >/dev/null || { echo "missing strace: apt-get install -y strace" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "no $JAR: mvn -q -pl benchmarks -am package -DskipTests" >&2; exit 1; }
 JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
@@ -184,4 +194,35 @@ PY
     stop_server
   done
 fi
+if [ "$PERF" = 1 ]; then
+  PF="$OUT/perf.tsv"
+  echo -e "impl\trequests\trps\tuser_us\tsys_us\tcontext_switches\tminor_faults\tkernel_samples_pct" >"$PF"
+  for impl in "${LIST[@]}"; do
+    [ -z "${SKIP[$impl]:-}" ] || continue
+    start_server "$impl" "$OUT/$impl.perf.log" || continue
+    bench "$W1" 1 >/dev/null; bench "$W16" 16 >/dev/null; bench "$W1" 1 >/dev/null
+    perf stat -x, -e task-clock,context-switches,cpu-migrations,minor-faults -p "$SERVER_PID" -o "$OUT/$impl.perfstat" &
+    stat_pid=$!
+    perf record -q -g -e cpu-clock -F 999 -p "$SERVER_PID" -o "$OUT/$impl.perf.data" 2>/dev/null &
+    record_pid=$!
+    sleep 1
+    read -r u0 s0 < <(ticks)
+    rps=$(bench "$N1" 1)
+    read -r u1 s1 < <(ticks)
+    kill -INT "$stat_pid" "$record_pid"; wait "$stat_pid" "$record_pid" || true
+    perf report -i "$OUT/$impl.perf.data" --no-children --sort sym --stdio -g none --percent-limit 0.3 \
+      >"$OUT/$impl.perf.symbols.txt" 2>/dev/null || true
+    perf report -i "$OUT/$impl.perf.data" --no-children --sort dso --stdio -g none >"$OUT/$impl.perf.dso.txt" 2>/dev/null || true
+    kpct=$(awk '/\[kernel.kallsyms\]/ { gsub("%", "", $1); print $1 }' "$OUT/$impl.perf.dso.txt" | head -1)
+    cs=$(awk -F, '$3 == "context-switches" { print $1 }' "$OUT/$impl.perfstat")
+    mf=$(awk -F, '$3 == "minor-faults" { print $1 }' "$OUT/$impl.perfstat")
+    awk -v impl="$impl" -v n="$N1" -v rps="$rps" -v u="$((u1 - u0))" -v s="$((s1 - s0))" -v t="$TICK_US" \
+        -v cs="${cs:-0}" -v mf="${mf:-0}" -v k="${kpct:-0}" \
+        'BEGIN { printf "%s\t%d\t%.0f\t%.3f\t%.3f\t%.4f\t%.4f\t%s\n", impl, n, rps, u * t / n, s * t / n, cs / n, mf / n, k }' >>"$PF"
+    tail -1 "$PF" >&2
+    stop_server
+  done
+fi
 echo "results in $OUT" >&2
+exit
+}
