@@ -7,7 +7,10 @@
  * <p>Exports nothing: use {@link co.api.Co}. Select a provider with {@code -Dco.scheduler=NAME}.
  */
 module co.scheduler {
+    requires static osgi.core;
     requires co.api;
+
+    uses co.api.spi.IoBackendProvider;
 
     provides co.api.spi.SchedulerProvider with
             co.scheduler.internal.AffineProvider,

@@ -3,6 +3,7 @@ package co.scheduler.internal;
 import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
+import co.api.spi.IoBackend;
 import co.api.spi.Poller;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +36,7 @@ final class AffineRuntime implements CoRuntime {
         for (int i = 0; i < n; i++) {
             schedulers[i] = new AffineScheduler(this, i, n, prefix + i);
         }
+        IoBackends.open(schedulers);
         view = List.of(schedulers);
         // Before the threads start: Thread.start publishes it to them.
         computations = new Computations(schedulers);
@@ -123,7 +125,13 @@ final class AffineRuntime implements CoRuntime {
     @Override
     public Poller poller() {
         AffineScheduler s = own();
-        return s != null ? s : SharedPoller.instance();
+        return s != null ? s.backend() : SharedPoller.instance();
+    }
+
+    @Override
+    public IoBackend ioBackend() {
+        AffineScheduler s = own();
+        return s != null ? s.backend() : null;
     }
 
     @Override
