@@ -97,8 +97,9 @@ public final class NetBench {
         switch (kind) {
             case "co-affine" -> cmd.addAll(List.of("-Dco.scheduler=affine", "-Dco.sched_num=1"));
             case "co-virtual" -> cmd.addAll(List.of("-Dco.scheduler=virtual", "-Dco.sched_num=1"));
+            // -Dco.transport also gives the scheduling thread the backend of that name (co.io)
             case "co-epoll", "co-uring" -> cmd.addAll(List.of("-Dco.scheduler=affine", "-Dco.sched_num=1",
-                    "--enable-native-access=ALL-UNNAMED"));
+                    "-Dco.transport=" + kind.substring(3), "--enable-native-access=ALL-UNNAMED"));
             case "vthreads" -> cmd.addAll(List.of("-Djdk.virtualThreadScheduler.parallelism=1"));
             default -> cmd.add("-Dio.netty.eventLoopThreads=1");
         }
