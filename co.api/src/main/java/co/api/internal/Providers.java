@@ -71,6 +71,7 @@ public final class Providers {
                 found.putIfAbsent(name.apply(s), s);
             }
         }
+        OsgiServices.addTo(service, name, found);        // inside an OSGi framework: its service registry
         return new ArrayList<>(found.values());
     }
 
