@@ -114,6 +114,7 @@ class MixedBackendsTest {
             });
             Thread.sleep(200);   // lets the 50 ms wait time out first; the outcome does not depend on it
             try (SocketChannel client = SocketChannel.open(listener.getLocalAddress())) {
+                assertTrue(client.isConnected());
                 assertTrue(waited.get(), "IoEvent woke for the pending connection");
             }
         }
