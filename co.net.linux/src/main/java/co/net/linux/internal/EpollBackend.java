@@ -44,7 +44,13 @@ final class EpollBackend implements IoBackend {
     private final MemorySegment drain;
     private final int epfd;
     private final int eventfd;
-    private volatile boolean closed;
+    /**
+     * Wake-ups in progress (they write to the eventfd), with the sign bit set once closed: the
+     * eventfd is closed by {@link #close()} or by the last wake-up after it, so that a late
+     * {@code wakeup()} from another thread never writes to a reused descriptor number.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger wakers = new java.util.concurrent.atomic.AtomicInteger();
+    private boolean closed;
     /** Registrations by descriptor; a slot is replaced when the number is reused. */
     private Registration[] byFd = new Registration[256];
     private int registered;
@@ -176,8 +182,13 @@ final class EpollBackend implements IoBackend {
 
     @Override
     public void wakeup() {
-        if (!closed) {
-            Sys.write(IGNORED, eventfd, ONE, 8);
+        if (wakers.getAndIncrement() < 0) {
+            wakers.decrementAndGet();                // closed before we came: nothing to wake
+            return;
+        }
+        Sys.write(IGNORED, eventfd, ONE, 8);
+        if (wakers.decrementAndGet() == Integer.MIN_VALUE) {
+            Sys.close(IGNORED, eventfd);             // close() ran meanwhile and left it to us
         }
     }
 
@@ -190,7 +201,9 @@ final class EpollBackend implements IoBackend {
         if (jdk != null) {
             jdk.close();
         }
-        Sys.close(scratch, eventfd);
+        if (wakers.getAndAdd(Integer.MIN_VALUE) == 0) {
+            Sys.close(scratch, eventfd);
+        }
         Sys.close(scratch, epfd);
         Arrays.fill(byFd, null);
         // The arena outlives nothing that may still use it: only this thread touched it.
