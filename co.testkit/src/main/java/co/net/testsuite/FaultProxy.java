@@ -154,20 +154,30 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting, aborts every relay and waits until all of them have ended. An interrupt while
+     * waiting keeps the thread's interrupt status and is reported as an {@link IllegalStateException}
+     * (a {@code close()} that throws {@code InterruptedException} is a hazard in try-with-resources).
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         try {
             listener.close();
         } catch (IOException e) {
             // nothing to do
         }
-        acceptor.join();
-        for (Relay r : relays.keySet()) {
-            r.abort();
-        }
-        while (live.get() > 0) {
-            Thread.sleep(1);
+        try {
+            acceptor.join();
+            for (Relay r : relays.keySet()) {
+                r.abort();
+            }
+            while (live.get() > 0) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the fault proxy", e);
         }
     }
 
