@@ -35,6 +35,11 @@ import javax.net.ssl.SSLSession;
  * on this side (delegated tasks, waiting for a scheduler) does not count. See
  * {@link TlsConfig.Builder#handshakeTimeout(int)}.
  *
+ * <p>Size: a little over 450 lines, kept in one class on purpose: the handshake, recv, send and
+ * close paths share the lock order above and the failure state, and split apart each would have to
+ * restate them. The buffers ({@link Inbound}, {@link Outbound}) and the task hand-off
+ * ({@link DelegatedTasks}) already live apart.
+ *
  * <p>Thread safety: every method may be called from any coroutine or thread.
  */
 final class TlsConnection {
