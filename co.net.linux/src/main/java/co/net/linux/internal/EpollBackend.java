@@ -74,6 +74,12 @@ final class EpollBackend implements IoBackend {
          * before a read that then comes back short (see {@link EpollSock#recv}).
          */
         boolean readable = true;
+        /**
+         * Set for good once an event reported the peer's end (FIN, RST or an error): a read then
+         * never waits first, since a short read no longer proves the socket drained (data followed
+         * by end of stream or a reset reads short, and the next read returns at once).
+         */
+        boolean ended;
 
         Registration(EpollSock sock, EpollBackend backend) {
             this.sock = sock;
@@ -169,6 +175,9 @@ final class EpollBackend implements IoBackend {
         readyCount++;
         if ((mask & READ_EVENTS) != 0) {
             r.readable = true;
+            if ((mask & (Sys.EPOLLRDHUP | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0) {
+                r.ended = true;
+            }
             IoWaiter w = r.readers;
             if (w != null) {
                 r.readers = null;
