@@ -57,6 +57,11 @@ final class EpollBackend implements IoBackend {
     private int readyCount;
     /** The JDK selector for JDK channels, made on the first such wait; null until then. */
     private SelectorBackend jdk;
+    /**
+     * Set when a JDK channel's registration or interest changed: the JDK applies such changes to
+     * its epoll instance only at its next selection, so the loop selects once before it blocks.
+     */
+    private boolean jdkPending;
 
     /** One socket's waiters on this scheduler. */
     static final class Registration {
@@ -69,6 +74,12 @@ final class EpollBackend implements IoBackend {
          * before a read that then comes back short (see {@link EpollSock#recv}).
          */
         boolean readable = true;
+        /**
+         * Set for good once an event reported the peer's end (FIN, RST or an error): a read then
+         * never waits first, since a short read no longer proves the socket drained (data followed
+         * by end of stream or a reset reads short, and the next read returns at once).
+         */
+        boolean ended;
 
         Registration(EpollSock sock, EpollBackend backend) {
             this.sock = sock;
@@ -124,6 +135,14 @@ final class EpollBackend implements IoBackend {
     }
 
     private int waitAndDispatch(int timeoutMs) throws IOException {
+        int flushed = 0;
+        if (jdkPending) {
+            jdkPending = false;
+            flushed = jdk.pollNow();                   // applies the JDK's queued epoll_ctl calls
+            if (flushed > 0) {
+                timeoutMs = 0;                         // coroutines to run: do not block
+            }
+        }
         int n = Sys.epollWait(scratch, epfd, events, MAX_EVENTS, timeoutMs);
         if (n < 0) {
             int err = Sys.errno(scratch);
@@ -132,7 +151,7 @@ final class EpollBackend implements IoBackend {
             }
             throw SysErrors.io("epoll_wait", err);
         }
-        readyCount = 0;
+        readyCount = flushed;
         for (int i = 0; i < n; i++) {
             long at = (long) i * Sys.EPOLL_EVENT_SIZE;
             int mask = events.get(ValueLayout.JAVA_INT_UNALIGNED, at);
@@ -156,6 +175,9 @@ final class EpollBackend implements IoBackend {
         readyCount++;
         if ((mask & READ_EVENTS) != 0) {
             r.readable = true;
+            if ((mask & (Sys.EPOLLRDHUP | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0) {
+                r.ended = true;
+            }
             IoWaiter w = r.readers;
             if (w != null) {
                 r.readers = null;
@@ -339,7 +361,9 @@ final class EpollBackend implements IoBackend {
 
     @Override
     public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        return jdk().await(channel, ops, timeoutMs);
+        SelectorBackend s = jdk();
+        jdkPending = true;                             // set before the wait parks this coroutine
+        return s.await(channel, ops, timeoutMs);
     }
 
     @Override
@@ -347,6 +371,9 @@ final class EpollBackend implements IoBackend {
         SelectorBackend s = jdk;
         if (s != null) {
             s.release(channel, ops);
+            if ((ops & java.nio.channels.SelectionKey.OP_CONNECT) != 0) {
+                jdkPending = true;                     // the only release that changes interest
+            }
         }
     }
 
