@@ -84,17 +84,17 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     private final Thread thread;
     private final Selector selector;
     private final ThreadFactory coroutines;
-    private final AtomicLong sequence = new AtomicLong();
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
-    private final MpscQueue<Runnable> remote = new MpscQueue<>();
-    private final TimerHeap timers = new TimerHeap();
+    final AtomicLong sequence = new AtomicLong();
+    final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
+    final MpscQueue<Runnable> remote = new MpscQueue<>();
+    final TimerHeap timers = new TimerHeap();
 
     /**
      * 1 while the loop is about to block in select, 0 otherwise. A submitter from another thread
      * that flips it 1 -> 0 owns the duty to call {@code selector.wakeup()}; see {@link #execute}.
      */
     @SuppressWarnings("unused") // accessed through SLEEPING
-    private volatile int sleeping;
+    volatile int sleeping;
     private volatile boolean stopping;
     /** Whether the last idle period was short enough that spinning before the next one pays. */
     private boolean spinPays = true;
@@ -109,6 +109,18 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     /** Ready keys found by the selection in progress; counted by {@link #onReady}. */
     private int readyCount;
 
+    // Observability: written only by this thread with plain writes, read by AffineIntrospection and
+    // StallWatchdog (other threads) with opaque reads.
+    final Coroutines live;
+    final long startNanos = System.nanoTime();
+    /** Tasks run (coroutine resumes, mostly); the stall watchdog's sign of progress. */
+    long resumes;
+    /** Time spent blocked in select, and when the blocking select in progress began. */
+    long idleNanos;
+    long idleSince;
+    /** This scheduler's coroutines parked in {@link #await}. */
+    int ioWaiting;
+
     AffineScheduler(AffineRuntime runtime, int id, int count, String threadName) {
         this.runtime = runtime;
         this.id = id;
@@ -120,6 +132,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
         this.coroutines = CarrierThreads.factory(this);
         this.thread = new Thread(this, threadName);
+        this.live = new Coroutines(false, "coroutine@" + threadName);
         this.thread.setDaemon(true);
     }
 
@@ -143,7 +156,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             throw new IllegalStateException("co: the runtime has been stopped");
         }
         long coroutineId = sequence.getAndIncrement() * count + id;
-        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task);
+        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task, live);
         if (Thread.currentThread().isVirtual() && CoContext.current().scheduler() == this
                 && local.size() >= SPAWN_BACKLOG) {
             // Back-pressure on a spawning loop: a coroutine that starts coroutines on its own
@@ -238,6 +251,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             if (r == null) {
                 break;
             }
+            resumes++;
             runTask(r);
         }
         for (int n = 0; n < REMOTE_BUDGET; n++) {
@@ -245,6 +259,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             if (r == null) {
                 break;
             }
+            resumes++;
             runTask(r);
         }
         long now = System.nanoTime();
@@ -271,7 +286,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         if (spinPays && SPIN_NANOS > 0 && readyAverage8 <= SPIN_MAX_READY * 8 && spin()) {
             return;
         }
-        long idleSince = System.nanoTime();
+        idleSince = System.nanoTime();
         SLEEPING.setVolatile(this, 1);
         try {
             // Re-checked after sleeping=1 is written: a computation queued before it is taken now;
@@ -289,7 +304,9 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         } finally {
             SLEEPING.setVolatile(this, 0);
         }
-        spinPays = System.nanoTime() - idleSince < SPIN_WORTH_NANOS;
+        long idle = System.nanoTime() - idleSince;
+        idleNanos += idle;
+        spinPays = idle < SPIN_WORTH_NANOS;
     }
 
     /**
@@ -374,13 +391,15 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
 
     // ------------------------------------------------------------------ timers and sleep
 
-    /** A coroutine sleeping until its deadline. */
-    private static final class Sleeper extends Timer {
+    /** A coroutine sleeping until its deadline; its park blocker, for the coroutine dump. */
+    static final class Sleeper extends Timer {
         final Thread thread;
+        final long since;
         boolean fired;
 
-        Sleeper(Thread thread, long deadline) {
+        Sleeper(Thread thread, long since, long deadline) {
             this.thread = thread;
+            this.since = since;
             this.deadline = deadline;
         }
 
@@ -393,10 +412,11 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
 
     /** Sleeps the calling coroutine of this scheduler on this scheduler's timer heap. */
     void sleep(long ms) {
-        Sleeper s = new Sleeper(Thread.currentThread(), System.nanoTime() + ms * 1_000_000L);
+        long now = System.nanoTime();
+        Sleeper s = new Sleeper(Thread.currentThread(), now, now + ms * 1_000_000L);
         timers.add(s);
         while (!s.fired) {
-            LockSupport.park(this);
+            LockSupport.park(s);
             if (Thread.currentThread().isInterrupted()) {
                 timers.remove(s);
                 return;
@@ -404,12 +424,19 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
     }
 
-    /** Unparks a coroutine when its timed park is up. */
-    private static final class Unparker extends Timer {
+    /**
+     * Unparks a coroutine when its timed park is up. It is also the park blocker, so that the
+     * coroutine dump sees the deadline and the caller's own blocker.
+     */
+    static final class Unparker extends Timer {
         final Thread thread;
+        final Object blocker;
+        final long since;
 
-        Unparker(Thread thread, long deadline) {
+        Unparker(Thread thread, Object blocker, long since, long deadline) {
             this.thread = thread;
+            this.blocker = blocker;
+            this.since = since;
             this.deadline = deadline;
         }
 
@@ -424,9 +451,10 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
      * contract of {@link LockSupport#parkNanos(Object, long)} (spurious returns allowed).
      */
     void parkNanos(Object blocker, long nanos) {
-        Unparker u = new Unparker(Thread.currentThread(), System.nanoTime() + nanos);
+        long now = System.nanoTime();
+        Unparker u = new Unparker(Thread.currentThread(), blocker, now, now + nanos);
         timers.add(u);
-        LockSupport.park(blocker);
+        LockSupport.park(u);
         if (u.index >= 0) {
             timers.remove(u);
         }
@@ -434,14 +462,22 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
 
     // ------------------------------------------------------------------ I/O readiness
 
-    /** A coroutine waiting for readiness; it is also its own timeout timer. */
-    private static final class Waiter extends Timer {
+    /**
+     * A coroutine waiting for readiness; it is also its own timeout timer, and its park blocker (the
+     * coroutine dump reads the channel, the operations and since when it waits).
+     */
+    static final class Waiter extends Timer {
         final Thread thread;
+        final SelectableChannel channel;
+        final int ops;
+        final long since = System.nanoTime();
         int state = WAITING;
         Waiter next;
 
-        Waiter(Thread thread) {
+        Waiter(Thread thread, SelectableChannel channel, int ops) {
             this.thread = thread;
+            this.channel = channel;
+            this.ops = ops;
         }
 
         @Override
@@ -476,7 +512,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
         Interest interest = (Interest) key.attachment();
         boolean readSide = (ops & READ_OPS) != 0;
-        Waiter w = new Waiter(Thread.currentThread());
+        Waiter w = new Waiter(Thread.currentThread(), channel, ops);
         if (readSide) {
             w.next = interest.readers;
             interest.readers = w;
@@ -485,10 +521,12 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             interest.writers = w;
         }
         if (timeoutMs >= 0) {
-            w.deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+            w.deadline = w.since + timeoutMs * 1_000_000L;
             timers.add(w);
         }
-        LockSupport.park(this);
+        ioWaiting++;
+        LockSupport.park(w);
+        ioWaiting--;
         int state = w.state;
         if (state == WAITING) {
             // Unparked by someone else (a closing socket) or a stray permit: let the caller retry.
