@@ -16,6 +16,8 @@ module co.scheduler {
     // The MXBean interfaces, for the platform MBean server's reflection.
     exports co.scheduler.internal.jmx to java.management;
 
+    uses co.api.spi.IoBackendProvider;
+
     provides co.api.spi.SchedulerProvider with
             co.scheduler.internal.AffineProvider,
             co.scheduler.internal.VirtualProvider;

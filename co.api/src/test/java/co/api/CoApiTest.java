@@ -70,6 +70,9 @@ class CoApiTest {
         assertTrue(t.getMessage().contains("co.net.nio"), t.getMessage());
         IllegalArgumentException n = assertThrows(IllegalArgumentException.class, () -> Co.transport("nosuch"));
         assertTrue(n.getMessage().contains("no such transport 'nosuch'"), n.getMessage());
+        IllegalArgumentException r = assertThrows(IllegalArgumentException.class,
+                () -> co.api.spi.CoRuntime.create("affine", 1));
+        assertTrue(r.getMessage().contains("no such scheduler provider 'affine'"), r.getMessage());
         assertThrows(NullPointerException.class, () -> Co.go(null));
     }
 }

@@ -168,7 +168,7 @@ class ObservabilityTest {
         assertEquals(2, m0.timers(), "the sleep and the I/O wait's timeout");
         assertTrue(m0.resumes() >= 12, "each coroutine ran at least once: " + m0.resumes());
         assertEquals(0, m.schedulers().get(1).coroutines());
-        assertTrue(m0.idleNanos() > 0 && m0.busyNanos() >= 0, m0.toString());
+        assertTrue(m0.idleNanos() >= 0 && m0.busyNanos() >= 0 && m0.busyNanos() + m0.idleNanos() > 0, m0.toString());
 
         // The same numbers over JMX.
         assertEquals(17, attribute(runtimeBean, "Spawned"));

@@ -2,16 +2,12 @@ package co.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.api.Co;
-import co.api.Errno;
 import co.api.Scheduler;
 import co.api.spi.CoRuntime;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** What every scheduler provider must do: the meanings of co's coroutine API. */
+/**
+ * What co's own providers promise beyond {@link co.testkit.SchedulerContract} (which
+ * {@link AffineSchedulerContractTest} and {@link VirtualSchedulerContractTest} run): the affine
+ * provider's carrier affinity, back-pressure and stop, and the virtual provider's stop.
+ */
 @Timeout(60)
 class SchedulerContractTest {
 
@@ -43,106 +41,6 @@ class SchedulerContractTest {
     @AfterAll
     static void stopAll() {
         RUNTIMES.values().forEach(CoRuntime::stop);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void idsFollowTheLinearRelationAndAreUnique(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        int count = 2_000;
-        Set<Long> ids = ConcurrentHashMap.newKeySet();
-        List<String> bad = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(count);
-        for (int i = 0; i < count; i++) {
-            rt.go(() -> {
-                long id = Co.coroutineId();
-                int sid = Co.schedulerId();
-                if (id % Co.schedulerNum() != sid || sid < 0 || sid >= N || !ids.add(id)) {
-                    bad.add("id " + id + " on scheduler " + sid);
-                }
-                done.countDown();
-            });
-        }
-        assertTrue(done.await(30, TimeUnit.SECONDS));
-        assertEquals(List.of(), bad);
-        assertEquals(count, ids.size());
-        assertEquals(N, rt.schedulers().size());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void outsideACoroutineIdsAreMinusOne(String provider) {
-        rt(provider);
-        assertEquals(-1, Co.coroutineId());
-        assertEquals(-1, Co.schedulerId());
-        assertNull(Co.scheduler());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void schedulerGoRunsOnThatScheduler(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        for (Scheduler s : rt.schedulers()) {
-            CountDownLatch done = new CountDownLatch(100);
-            List<String> bad = new CopyOnWriteArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                s.go(() -> {
-                    if (Co.scheduler() != s || Co.schedulerId() != s.id()) {
-                        bad.add("ran on " + Co.schedulerId());
-                    }
-                    done.countDown();
-                });
-            }
-            assertTrue(done.await(30, TimeUnit.SECONDS));
-            assertEquals(List.of(), bad);
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void goFormsPassTheirArguments(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        CountDownLatch done = new CountDownLatch(2);
-        AtomicReference<String> seen = new AtomicReference<>();
-        AtomicInteger sum = new AtomicInteger();
-        Scheduler s = rt.nextScheduler();
-        s.go((String p) -> {
-            seen.set(p);
-            done.countDown();
-        }, "seven");
-        rt.go(() -> {
-            // Co.go inside a coroutine uses the coroutine's own runtime.
-            Co.go((Integer a, Integer b) -> {
-                sum.set(a + b);
-                done.countDown();
-            }, 3, 4);
-        });
-        assertTrue(done.await(30, TimeUnit.SECONDS));
-        assertEquals("seven", seen.get());
-        assertEquals(7, sum.get());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void sleepWakesNoEarlierThanAsked(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        int sleepers = 200;
-        List<Long> early = new CopyOnWriteArrayList<>();
-        CountDownLatch done = new CountDownLatch(sleepers);
-        for (int i = 0; i < sleepers; i++) {
-            long ms = 5 + (i % 20);
-            rt.go(() -> {
-                long t0 = System.nanoTime();
-                Co.sleep(ms);
-                long took = System.nanoTime() - t0;
-                if (took < ms * 1_000_000L) {
-                    early.add(took);
-                }
-                done.countDown();
-            });
-        }
-        assertTrue(done.await(30, TimeUnit.SECONDS));
-        assertEquals(List.of(), early);
     }
 
     @Test
@@ -210,30 +108,6 @@ class SchedulerContractTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void aMillionCoroutinesSpawnAndFinish(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        int count = 1_000_000;
-        AtomicInteger ran = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(1);
-        // Spawned from coroutines on every scheduler, as a server would.
-        int spawners = N * 4;
-        for (int s = 0; s < spawners; s++) {
-            rt.go(() -> {
-                for (int i = 0; i < count / spawners; i++) {
-                    Co.go(() -> {
-                        if (ran.incrementAndGet() == count) {
-                            done.countDown();
-                        }
-                    });
-                }
-            });
-        }
-        assertTrue(done.await(50, TimeUnit.SECONDS), "ran " + ran.get());
-        assertEquals(count, ran.get());
-    }
-
     /**
      * A coroutine that spawns a flood onto its own scheduling thread is made to yield, so the
      * coroutines it started run while it is still spawning: the backlog of started-but-not-run
@@ -258,101 +132,6 @@ class SchedulerContractTest {
         // Without back-pressure none of them runs before the loop ends: the backlog reaches 100,000.
         assertTrue(maxBacklog.get() < 2_000, "backlog reached " + maxBacklog.get());
         assertTrue(ran.get() > count - 2_000, "ran " + ran.get());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void anExceptionInACoroutineIsReportedAndTheSchedulerGoesOn(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        List<Throwable> seen = new CopyOnWriteArrayList<>();
-        CountDownLatch reported = new CountDownLatch(2 * N);
-        Co.setUncaughtExceptionHandler((t, e) -> {
-            seen.add(e);
-            reported.countDown();
-        });
-        try {
-            for (Scheduler s : rt.schedulers()) {
-                s.go(() -> {
-                    throw new IllegalStateException("boom " + Co.schedulerId());
-                });
-                s.go(() -> {
-                    throw new StackOverflowError("deep " + Co.schedulerId());
-                });
-            }
-            assertTrue(reported.await(30, TimeUnit.SECONDS));
-            // Every scheduler still runs coroutines, including sleeping ones (timers work).
-            for (Scheduler s : rt.schedulers()) {
-                CountDownLatch ok = new CountDownLatch(1);
-                s.go(() -> {
-                    Co.sleep(2);
-                    ok.countDown();
-                });
-                assertTrue(ok.await(30, TimeUnit.SECONDS));
-            }
-            assertEquals(2 * N, seen.size());
-        } finally {
-            Co.setUncaughtExceptionHandler(null);
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void aThrowingHandlerDoesNotKillTheScheduler(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        Co.setUncaughtExceptionHandler((t, e) -> {
-            throw new RuntimeException("handler fails too");
-        });
-        try {
-            Scheduler s = rt.schedulers().get(0);
-            s.go(() -> {
-                throw new IllegalArgumentException("first");
-            });
-            CountDownLatch ok = new CountDownLatch(1);
-            s.go(ok::countDown);
-            assertTrue(ok.await(30, TimeUnit.SECONDS));
-        } finally {
-            Co.setUncaughtExceptionHandler(null);
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void goNullThrows(String provider) {
-        CoRuntime rt = rt(provider);
-        assertThrows(NullPointerException.class, () -> rt.schedulers().get(0).go(null));
-        assertThrows(NullPointerException.class, () -> Co.go((Runnable) null));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void errorStateIsPerCoroutine(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        CountDownLatch set = new CountDownLatch(1);
-        CountDownLatch checked = new CountDownLatch(1);
-        AtomicInteger other = new AtomicInteger(-1);
-        rt.go(() -> {
-            Co.setLastError(Errno.ETIMEDOUT);
-            set.countDown();
-            await(checked);
-        });
-        assertTrue(set.await(30, TimeUnit.SECONDS));
-        rt.go(() -> {
-            other.set(Co.error());
-            checked.countDown();
-        });
-        assertTrue(checked.await(30, TimeUnit.SECONDS));
-        assertEquals(0, other.get());
-        boolean[] r = Runtimes.call(rt, () -> {
-            Co.setLastError(Errno.ETIMEDOUT);
-            boolean a = Co.timeout();
-            String text = Co.strerror();
-            Co.setLastError(Errno.ECONNRESET);
-            return new boolean[] {a, !Co.timeout(), text.equals("Connection timed out"),
-                Co.strerror().equals(Co.strerror(Errno.ECONNRESET))};
-        });
-        for (boolean b : r) {
-            assertTrue(b);
-        }
     }
 
     @Test
@@ -398,66 +177,6 @@ class SchedulerContractTest {
         rt.stop();
         assertThrows(IllegalStateException.class, () -> rt.go(() -> { }));
         assertTrue(finished.await(30, TimeUnit.SECONDS));
-    }
-
-    @Test
-    void sleepOutsideACoroutineIsThreadSleep() {
-        long t0 = System.nanoTime();
-        Co.sleep(15);
-        assertTrue(System.nanoTime() - t0 >= 15_000_000L);
-        Thread.currentThread().interrupt();
-        Co.sleep(10_000); // returns at once, keeping the flag
-        assertTrue(Thread.interrupted());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void nextSchedulerCyclesThroughAll(String provider) {
-        CoRuntime rt = rt(provider);
-        Set<Integer> ids = new HashSet<>();
-        for (int i = 0; i < 2 * N; i++) {
-            ids.add(rt.nextScheduler().id());
-        }
-        assertEquals(Set.of(0, 1), ids);
-        List<Integer> listed = new ArrayList<>();
-        rt.schedulers().forEach(s -> listed.add(s.id()));
-        assertEquals(List.of(0, 1), listed);
-        assertSame(rt.schedulers().get(1), rt.schedulers().get(1));
-        assertFalse(rt.isStopped());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"affine", "virtual"})
-    void parkNanosTimesOutOrReturnsOnUnpark(String provider) throws Exception {
-        CoRuntime rt = rt(provider);
-        // Times out: loops on a condition nobody sets, as LockSupport's callers do.
-        long took = Runtimes.call(rt, () -> {
-            long t0 = System.nanoTime();
-            long deadline = t0 + 30_000_000L;
-            for (long left = 30_000_000L; left > 0; left = deadline - System.nanoTime()) {
-                Co.runtime().parkNanos(this, left);
-            }
-            return System.nanoTime() - t0;
-        });
-        assertTrue(took >= 30_000_000L, "woke early: " + took);
-        // Returns on unpark long before its 20 s are up.
-        AtomicReference<Thread> t = new AtomicReference<>();
-        AtomicInteger flag = new AtomicInteger();
-        java.util.concurrent.CompletableFuture<Long> woke = new java.util.concurrent.CompletableFuture<>();
-        rt.go(() -> {
-            t.set(Thread.currentThread());
-            long t0 = System.nanoTime();
-            while (flag.get() == 0) {
-                Co.runtime().parkNanos(this, 20_000_000_000L);
-            }
-            woke.complete(System.nanoTime() - t0);
-        });
-        while (t.get() == null) {
-            Thread.onSpinWait();
-        }
-        flag.set(1);
-        java.util.concurrent.locks.LockSupport.unpark(t.get());
-        assertTrue(woke.get(10, TimeUnit.SECONDS) < 10_000_000_000L);
     }
 
     @Test

@@ -2,11 +2,11 @@ package co.api.internal;
 
 import co.api.Transport;
 import co.api.spi.CoRuntime;
+import co.api.spi.Provider;
 import co.api.spi.SchedulerProvider;
 import co.api.spi.TransportProvider;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,8 @@ import java.util.ServiceLoader;
 
 /**
  * Finds scheduler and transport providers as SLF4J does: an explicit system property first, then
- * {@link ServiceLoader}, then a clear error.
+ * {@link ServiceLoader}, then a clear error. One selection rule for both kinds, described on
+ * {@link Provider}.
  */
 public final class Providers {
 
@@ -84,11 +85,11 @@ public final class Providers {
 
     /**
      * Creates the process-wide runtime: the provider named by {@value #SCHEDULER_PROPERTY}, else the
-     * available one with the highest priority. A named provider that is unavailable is reported once
-     * and the best available one is used instead.
+     * available one with the highest priority; a named provider that is unavailable falls back with
+     * one warning ({@link co.api.spi.Provider}'s rule).
      *
      * @return a started runtime
-     * @throws IllegalStateException if no provider is available
+     * @throws IllegalStateException if no provider is available, or the property names none
      */
     public static CoRuntime createRuntime() {
         List<SchedulerProvider> all = schedulerProviders();
@@ -96,48 +97,19 @@ public final class Providers {
             throw new IllegalStateException("co: no scheduler provider found; put module co.scheduler "
                     + "(or another provider of co.api.spi.SchedulerProvider) on the class or module path");
         }
-        int n = schedulerCount();
-        String wanted = System.getProperty(SCHEDULER_PROPERTY);
-        SchedulerProvider named = null;
-        if (wanted != null && !wanted.isBlank()) {
-            for (SchedulerProvider p : all) {
-                if (p.name().equals(wanted.trim())) {
-                    named = p;
-                }
-            }
-            if (named == null) {
-                throw new IllegalStateException("co: no scheduler provider named '" + wanted + "' (found: "
-                        + all.stream().map(SchedulerProvider::name).toList() + ")");
-            }
-            if (named.isAvailable()) {
-                return named.create(n);
-            }
-        }
-        List<SchedulerProvider> usable = new ArrayList<>();
-        for (SchedulerProvider p : all) {
-            if (p.isAvailable()) {
-                usable.add(p);
-            }
-        }
-        if (usable.isEmpty()) {
-            IllegalStateException e = new IllegalStateException("co: no scheduler provider is available");
-            all.forEach(p -> {
-                if (p.unavailabilityCause() != null) {
-                    e.addSuppressed(p.unavailabilityCause());
-                }
-            });
-            throw e;
-        }
-        usable.sort(Comparator.comparingInt(SchedulerProvider::priority).reversed());
-        SchedulerProvider chosen = usable.get(0);
-        for (SchedulerProvider p : all) {
-            if (!p.isAvailable() && (p == named || p.priority() > chosen.priority())) {
-                Throwable why = p.unavailabilityCause();
-                LOG.log(Level.WARNING, "co: scheduler '" + p.name() + "' is unavailable, running on '" + chosen.name()
-                        + "' instead: " + (why == null ? "no reason given" : why.getMessage()));
-            }
-        }
-        return chosen.create(n);
+        return configured(all, "scheduler", SCHEDULER_PROPERTY).create(schedulerCount());
+    }
+
+    /**
+     * Creates a runtime of the provider named {@code name} (an explicit lookup: no fallback).
+     *
+     * @param name the provider's name
+     * @param schedulers the number of schedulers
+     * @return a started runtime
+     * @throws IllegalArgumentException if no provider has that name or it is unavailable
+     */
+    public static CoRuntime createRuntime(String name, int schedulers) {
+        return named(schedulerProviders(), "scheduler provider", name).create(schedulers);
     }
 
     /**
@@ -164,44 +136,94 @@ public final class Providers {
     }
 
     /**
-     * Finds a transport by name, or the default one for a null name.
+     * Finds a transport by name (an explicit lookup: no fallback), or the default one for a null
+     * name ({@value #TRANSPORT_PROPERTY}, else the best available).
      *
      * @param name the name, or null for the default
      * @return the transport
      * @throws IllegalArgumentException if no available transport has that name
-     * @throws IllegalStateException if there is no transport at all
+     * @throws IllegalStateException if there is no transport at all, or the property names none
      */
     public static Transport transport(String name) {
         List<TransportProvider> all = load(TransportProvider.class, TransportProvider::name);
-        if (name == null) {
-            String prop = System.getProperty(TRANSPORT_PROPERTY);
-            if (prop != null && !prop.isBlank()) {
-                name = prop.trim();
-            }
-        }
         if (name != null) {
-            for (TransportProvider p : all) {
-                if (p.name().equals(name)) {
-                    if (!p.isAvailable()) {
-                        throw new IllegalArgumentException("co: transport '" + name + "' is unavailable: "
-                                + p.unavailabilityCause(), p.unavailabilityCause());
-                    }
-                    return p.transport();
-                }
-            }
-            throw new IllegalArgumentException("co: no such transport '" + name + "' (found: "
-                    + all.stream().map(TransportProvider::name).toList() + ")");
+            return named(all, "transport", name).transport();
         }
-        TransportProvider best = null;
-        for (TransportProvider p : all) {
-            if (p.isAvailable() && (best == null || p.priority() > best.priority())) {
-                best = p;
-            }
-        }
-        if (best == null) {
+        if (all.isEmpty()) {
             throw new IllegalStateException("co: no transport available; put module co.net.nio "
                     + "(or another provider of co.api.spi.TransportProvider) on the class or module path");
         }
-        return best.transport();
+        return configured(all, "transport", TRANSPORT_PROPERTY).transport();
+    }
+
+    /**
+     * The provider an explicit API call names.
+     *
+     * @throws IllegalArgumentException if none has that name, or it is unavailable (cause attached)
+     */
+    static <P extends Provider> P named(List<P> all, String kind, String name) {
+        for (P p : all) {
+            if (p.name().equals(name)) {
+                if (!p.isAvailable()) {
+                    Throwable why = p.unavailabilityCause();
+                    throw new IllegalArgumentException("co: " + kind + " '" + name + "' is unavailable: "
+                            + (why == null ? "no reason given" : why.getMessage()), why);
+                }
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("co: no such " + kind + " '" + name + "' (found: " + names(all) + ")");
+    }
+
+    /**
+     * The provider configuration asks for: the one {@code property} names if it is available, else
+     * the best available one, with one warning when a named or better provider had to be passed over.
+     *
+     * @throws IllegalStateException if the property names no provider, or none is available
+     */
+    static <P extends Provider> P configured(List<P> all, String kind, String property) {
+        String wanted = System.getProperty(property);
+        P named = null;
+        if (wanted != null && !wanted.isBlank()) {
+            for (P p : all) {
+                if (p.name().equals(wanted.trim())) {
+                    named = p;
+                }
+            }
+            if (named == null) {
+                throw new IllegalStateException("co: no " + kind + " provider named '" + wanted + "' (found: "
+                        + names(all) + ")");
+            }
+            if (named.isAvailable()) {
+                return named;
+            }
+        }
+        P chosen = null;
+        for (P p : all) {
+            if (p.isAvailable() && (chosen == null || p.priority() > chosen.priority())) {
+                chosen = p;
+            }
+        }
+        if (chosen == null) {
+            IllegalStateException e = new IllegalStateException("co: no " + kind + " provider is available");
+            for (P p : all) {
+                if (p.unavailabilityCause() != null) {
+                    e.addSuppressed(p.unavailabilityCause());
+                }
+            }
+            throw e;
+        }
+        for (P p : all) {
+            if (!p.isAvailable() && (p == named || p.priority() > chosen.priority())) {
+                Throwable why = p.unavailabilityCause();
+                LOG.log(Level.WARNING, "co: " + kind + " '" + p.name() + "' is unavailable, running on '"
+                        + chosen.name() + "' instead: " + (why == null ? "no reason given" : why.getMessage()));
+            }
+        }
+        return chosen;
+    }
+
+    private static List<String> names(List<? extends Provider> all) {
+        return all.stream().map(Provider::name).toList();
     }
 }

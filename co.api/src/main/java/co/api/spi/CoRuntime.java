@@ -12,6 +12,26 @@ import java.util.List;
 public interface CoRuntime {
 
     /**
+     * Creates and starts a new runtime of the scheduler provider named {@code provider}, apart from
+     * the process-wide one of {@link co.api.Co}: for tests, benchmarks and embedders that want a
+     * runtime of their own. The caller owns it and must {@link #stop()} it. An explicit lookup (see
+     * {@link Provider}): there is no fallback to another provider.
+     *
+     * @param provider the provider's name, for example {@code "affine"} or {@code "virtual"}
+     * @param schedulers the number of scheduling threads, at least 1
+     * @return the running runtime
+     * @throws IllegalArgumentException if no provider has that name, if it is unavailable (the cause
+     *     attached), or if {@code schedulers < 1}
+     */
+    static CoRuntime create(String provider, int schedulers) {
+        java.util.Objects.requireNonNull(provider, "provider");
+        if (schedulers < 1) {
+            throw new IllegalArgumentException("schedulers must be at least 1: " + schedulers);
+        }
+        return co.api.internal.Providers.createRuntime(provider, schedulers);
+    }
+
+    /**
      * Returns the name of the provider that made this runtime ({@code "affine"}, {@code "virtual"},
      * ...).
      *
@@ -125,6 +145,18 @@ public interface CoRuntime {
      * @return the poller for the calling thread
      */
     Poller poller();
+
+    /**
+     * Returns the I/O backend of the calling coroutine's scheduling thread, so that a native
+     * transport can register its descriptors where that thread blocks. The default, and any caller
+     * that is not a coroutine of a runtime whose schedulers have backends: null (the transport then
+     * waits its own way).
+     *
+     * @return the calling coroutine's backend, or null
+     */
+    default IoBackend ioBackend() {
+        return null;
+    }
 
     /**
      * Stops the runtime: later {@code go} calls throw {@link IllegalStateException}. What happens to

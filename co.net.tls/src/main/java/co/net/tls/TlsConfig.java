@@ -42,8 +42,17 @@ import javax.net.ssl.TrustManager;
  */
 public final class TlsConfig {
 
-    /** co's default handshake timeout in milliseconds. */
-    public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = 3000;
+    /**
+     * The default handshake timeout in milliseconds: the time a handshake may spend waiting for the
+     * peer, added up over the handshake (Netty's default too). Long enough that a handshake admitted
+     * during a connection storm is not dropped while its own side is busy with others.
+     */
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+    /**
+     * The default number of server handshakes one listening socket runs at a time (see
+     * {@link Builder#maxHandshakes(int)}).
+     */
+    public static final int DEFAULT_MAX_HANDSHAKES = 256;
     /** The default time allowed for sending a close_notify on close, in milliseconds. */
     public static final int DEFAULT_CLOSE_NOTIFY_TIMEOUT_MS = 1000;
     /** The protocols used unless others are set: TLSv1.3 and TLSv1.2. */
@@ -71,6 +80,7 @@ public final class TlsConfig {
     private final List<String> applicationProtocols;
     private final int handshakeTimeoutMs;
     private final int closeNotifyTimeoutMs;
+    private final int maxHandshakes;
 
     private TlsConfig(Builder b, SSLContext context) {
         this.sslContext = context;
@@ -82,6 +92,7 @@ public final class TlsConfig {
         this.applicationProtocols = b.applicationProtocols;
         this.handshakeTimeoutMs = b.handshakeTimeoutMs;
         this.closeNotifyTimeoutMs = b.closeNotifyTimeoutMs;
+        this.maxHandshakes = b.maxHandshakes;
     }
 
     /**
@@ -109,6 +120,7 @@ public final class TlsConfig {
         b.applicationProtocols = applicationProtocols;
         b.handshakeTimeoutMs = handshakeTimeoutMs;
         b.closeNotifyTimeoutMs = closeNotifyTimeoutMs;
+        b.maxHandshakes = maxHandshakes;
         return b;
     }
 
@@ -136,8 +148,10 @@ public final class TlsConfig {
      * <tr><td>{@code co.tls.serverName}</td><td>SNI and host name a client checks</td></tr>
      * <tr><td>{@code co.tls.verifyHostname}</td><td>{@code false} turns host name checking off</td></tr>
      * <tr><td>{@code co.tls.alpn}</td><td>comma-separated ALPN protocols</td></tr>
-     * <tr><td>{@code co.tls.handshakeTimeout}</td><td>milliseconds, default 3000</td></tr>
+     * <tr><td>{@code co.tls.handshakeTimeout}</td><td>milliseconds, default 10000</td></tr>
      * <tr><td>{@code co.tls.closeNotifyTimeout}</td><td>milliseconds, default 1000</td></tr>
+     * <tr><td>{@code co.tls.maxHandshakes}</td><td>server handshakes per listener at a time,
+     * default 256</td></tr>
      * </table>
      *
      * @return the config
@@ -201,6 +215,14 @@ public final class TlsConfig {
         v = prop("closeNotifyTimeout");
         if (v != null) {
             b.closeNotifyTimeout(millis("closeNotifyTimeout", v));
+        }
+        v = prop("maxHandshakes");
+        if (v != null) {
+            try {
+                b.maxHandshakes(Integer.parseInt(v.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(PROPERTY_PREFIX + "maxHandshakes must be a number >= 1: " + v, e);
+            }
         }
         return b.build();
     }
@@ -292,12 +314,23 @@ public final class TlsConfig {
     }
 
     /**
-     * Returns the longest time the whole handshake may take.
+     * Returns the longest time a handshake may spend waiting for the peer, added up over the whole
+     * handshake (see {@link Builder#handshakeTimeout(int)}).
      *
      * @return milliseconds, by default {@value #DEFAULT_HANDSHAKE_TIMEOUT_MS}
      */
     public int handshakeTimeoutMs() {
         return handshakeTimeoutMs;
+    }
+
+    /**
+     * Returns how many server handshakes one listening socket runs at a time (see
+     * {@link Builder#maxHandshakes(int)}).
+     *
+     * @return at least 1, by default {@value #DEFAULT_MAX_HANDSHAKES}
+     */
+    public int maxHandshakes() {
+        return maxHandshakes;
     }
 
     /**
@@ -314,7 +347,7 @@ public final class TlsConfig {
         return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites == null ? "default" : cipherSuites)
                 + ", clientAuth=" + clientAuth + ", serverName=" + serverName + ", verifyHostname=" + verifyHostname
                 + ", alpn=" + applicationProtocols + ", handshakeTimeoutMs=" + handshakeTimeoutMs
-                + ", closeNotifyTimeoutMs=" + closeNotifyTimeoutMs + "]";
+                + ", closeNotifyTimeoutMs=" + closeNotifyTimeoutMs + ", maxHandshakes=" + maxHandshakes + "]";
     }
 
     /**
@@ -336,6 +369,7 @@ public final class TlsConfig {
         private List<String> applicationProtocols = List.of();
         private int handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
         private int closeNotifyTimeoutMs = DEFAULT_CLOSE_NOTIFY_TIMEOUT_MS;
+        private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
 
         private Builder() {
         }
@@ -405,7 +439,9 @@ public final class TlsConfig {
          * @throws IllegalArgumentException if a file cannot be read or parsed, or the password is wrong
          */
         public Builder pemKey(Path certificateChain, Path privateKey, char[] password) {
-            return keyStore(KeyMaterial.pemKeyStore(certificateChain, privateKey, password), KeyMaterial.PEM_PASSWORD);
+            this.keyManagers = KeyMaterial.pemKeyManagers(certificateChain, privateKey, password);
+            this.sslContext = null;
+            return this;
         }
 
         /**
@@ -515,8 +551,14 @@ public final class TlsConfig {
         }
 
         /**
-         * Sets the longest time the whole handshake may take; past it the operation that drives the
-         * handshake fails with {@code ETIMEDOUT} and the connection is closed.
+         * Sets the longest time a handshake may spend waiting for the peer, added up over the whole
+         * handshake: past it the operation that drives the handshake fails with {@code ETIMEDOUT} and
+         * the connection is closed. Only waits for the peer's bytes (or for room to send) count, not
+         * the time this side spends computing or waiting for its scheduler, so a server busy with a
+         * storm of handshakes does not drop the ones it has admitted; a peer that drips its
+         * handshake a byte at a time is still cut off once its pauses add up to the limit. A call's
+         * own {@code ms} (of {@code connect}, {@code recv}, {@link TlsSock#handshake(int)}) also
+         * bounds it; running out of that is a timeout of the call only, the handshake can go on.
          *
          * @param ms milliseconds, at least 1
          * @return this builder
@@ -526,6 +568,27 @@ public final class TlsConfig {
                 throw new IllegalArgumentException("handshakeTimeout must be >= 1 ms: " + ms);
             }
             this.handshakeTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * Sets how many server handshakes one listening socket runs at a time. Once that many
+         * accepted connections are still handshaking, {@code accept} waits (within its own timeout)
+         * until one finishes, so the connections that arrive meanwhile wait in the kernel's listen
+         * backlog rather than in this process, where their handshake time would run out while they
+         * queue for CPU. Each admitted handshake ends within {@link #handshakeTimeout(int)} of peer
+         * silence, so a slot is never held for ever. Higher values help when handshakes wait long
+         * for distant peers; a slow or silent peer holds its slot until its handshake ends. Only the
+         * server config of a listening socket uses it.
+         *
+         * @param handshakes at least 1
+         * @return this builder
+         */
+        public Builder maxHandshakes(int handshakes) {
+            if (handshakes < 1) {
+                throw new IllegalArgumentException("maxHandshakes must be >= 1: " + handshakes);
+            }
+            this.maxHandshakes = handshakes;
             return this;
         }
 

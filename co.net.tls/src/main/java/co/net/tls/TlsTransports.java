@@ -65,7 +65,7 @@ public final class TlsTransports {
      * @return the TLS socket
      */
     public static TlsSock client(Sock connected, TlsConfig config) {
-        return TlsSocket.wrap(null, Objects.requireNonNull(connected, "connected"), Objects.requireNonNull(config, "config"),
+        return TlsSocket.wrap(Objects.requireNonNull(connected, "connected"), Objects.requireNonNull(config, "config"),
                 true);
     }
 
@@ -79,7 +79,7 @@ public final class TlsTransports {
      * @return the TLS socket
      */
     public static TlsSock server(Sock connected, TlsConfig config) {
-        return TlsSocket.wrap(null, Objects.requireNonNull(connected, "connected"), Objects.requireNonNull(config, "config"),
+        return TlsSocket.wrap(Objects.requireNonNull(connected, "connected"), Objects.requireNonNull(config, "config"),
                 false);
     }
 }

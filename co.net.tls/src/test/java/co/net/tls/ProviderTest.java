@@ -58,7 +58,7 @@ class ProviderTest {
     @Test
     void configFromSystemProperties() {
         List<String> names = List.of("trustPem", "protocols", "clientAuth", "serverName", "verifyHostname", "alpn",
-                "handshakeTimeout", "closeNotifyTimeout");
+                "handshakeTimeout", "closeNotifyTimeout", "maxHandshakes");
         try {
             System.setProperty("co.tls.trustPem", pki.caPem().toString());
             System.setProperty("co.tls.protocols", "TLSv1.3");
@@ -68,6 +68,7 @@ class ProviderTest {
             System.setProperty("co.tls.alpn", "h2, http/1.1");
             System.setProperty("co.tls.handshakeTimeout", "1234");
             System.setProperty("co.tls.closeNotifyTimeout", "56");
+            System.setProperty("co.tls.maxHandshakes", "7");
             TlsConfig c = TlsConfig.fromSystemProperties();
             assertEquals(List.of("TLSv1.3"), c.protocols());
             assertEquals(TlsConfig.ClientAuth.WANT, c.clientAuth());
@@ -76,6 +77,10 @@ class ProviderTest {
             assertEquals(List.of("h2", "http/1.1"), c.applicationProtocols());
             assertEquals(1234, c.handshakeTimeoutMs());
             assertEquals(56, c.closeNotifyTimeoutMs());
+            assertEquals(7, c.maxHandshakes());
+            System.setProperty("co.tls.maxHandshakes", "0");
+            assertThrows(IllegalStateException.class, TlsConfig::fromSystemProperties);
+            System.setProperty("co.tls.maxHandshakes", "7");
             System.setProperty("co.tls.clientAuth", "sometimes");
             assertThrows(IllegalStateException.class, TlsConfig::fromSystemProperties);
         } finally {
@@ -85,7 +90,8 @@ class ProviderTest {
         assertEquals(List.of("TLSv1.3", "TLSv1.2"), d.protocols());
         assertEquals(TlsConfig.ClientAuth.NONE, d.clientAuth());
         assertTrue(d.verifyHostname());
-        assertEquals(3000, d.handshakeTimeoutMs());
+        assertEquals(10_000, d.handshakeTimeoutMs());
+        assertEquals(256, d.maxHandshakes());
     }
 
     @Test

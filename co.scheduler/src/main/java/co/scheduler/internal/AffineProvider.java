@@ -23,7 +23,7 @@ public final class AffineProvider implements SchedulerProvider {
 
     @Override
     public int priority() {
-        return 100;
+        return PRIORITY_DEFAULT;
     }
 
     @Override
@@ -33,14 +33,12 @@ public final class AffineProvider implements SchedulerProvider {
 
     @Override
     public Throwable unavailabilityCause() {
-        return CarrierThreads.cause();
+        return CarrierThreads.unavailabilityCause();
     }
 
     @Override
     public CoRuntime create(int schedulers) {
-        if (!isAvailable()) {
-            throw new IllegalStateException(unavailabilityCause().getMessage(), unavailabilityCause());
-        }
+        requireAvailable();
         return new AffineRuntime(schedulers);
     }
 }

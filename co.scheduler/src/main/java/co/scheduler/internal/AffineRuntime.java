@@ -6,6 +6,7 @@ import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
 import co.api.spi.Introspectable;
+import co.api.spi.IoBackend;
 import co.api.spi.Poller;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,7 @@ final class AffineRuntime implements CoRuntime, Introspectable {
         for (int i = 0; i < n; i++) {
             schedulers[i] = new AffineScheduler(this, i, n, prefix + i);
         }
+        IoBackends.open(schedulers);
         view = List.of(schedulers);
         // Before the threads start: Thread.start publishes it to them.
         computations = new Computations(schedulers);
@@ -138,7 +140,13 @@ final class AffineRuntime implements CoRuntime, Introspectable {
     @Override
     public Poller poller() {
         AffineScheduler s = own();
-        return s != null ? s : SharedPoller.instance();
+        return s != null ? s.backend() : SharedPoller.instance();
+    }
+
+    @Override
+    public IoBackend ioBackend() {
+        AffineScheduler s = own();
+        return s != null ? s.backend() : null;
     }
 
     @Override

@@ -2,18 +2,13 @@ package co.scheduler.internal;
 
 import co.api.Scheduler;
 import co.api.spi.CoContext;
-import co.api.spi.Poller;
+import co.api.spi.IoBackend;
+import co.api.spi.IoHost;
+import co.api.spi.IoTimer;
 import co.api.spi.UncaughtExceptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -23,17 +18,19 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One scheduling thread of the affine runtime: it is the carrier of all its coroutines (virtual
- * threads whose scheduler is this {@link Executor}), and it owns a run queue, a timer heap and a
- * selector. Its loop drains the run queue, fires due timers, and polls the selector; readiness,
- * timers and resumption therefore happen on one thread with no hand-off.
+ * threads whose scheduler is this {@link Executor}), and it owns a run queue, a timer heap and an
+ * {@link IoBackend} (the JDK selector by default, epoll or io_uring from {@code co.net.linux}). Its
+ * loop drains the run queue, fires due timers, and polls the backend; readiness, timers and
+ * resumption therefore happen on one thread with no hand-off. The loop knows I/O only through
+ * the backend's four calls: poll now, poll with a timeout, has registrations, wake up.
  *
  * <p>Thread rules: {@link #execute} and {@link #go} may be called from any thread. The timer heap,
- * the local queue, the selector keys' attachments and every {@link Waiter} are touched only on the
- * scheduling thread: by the loop itself or by one of its coroutines, which run on the same OS
- * thread one at a time (a coroutine's continuation is mounted and unmounted by this loop, so its
- * writes are sequenced with the loop's own).
+ * the local queue and the backend's registry are touched only on the scheduling thread: by the loop
+ * itself or by one of its coroutines, which run on the same OS thread one at a time (a coroutine's
+ * continuation is mounted and unmounted by this loop, so its writes are sequenced with the loop's
+ * own).
  */
-final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
+final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 
     private static final System.Logger LOG = System.getLogger("co");
     private static final VarHandle SLEEPING;
@@ -49,8 +46,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     /** How many local tasks one loop turn runs before it looks at timers, other threads and I/O. */
     private static final int LOCAL_BUDGET = 64;
     /**
-     * How long an idle scheduling thread polls (its run queue, and its selector now and then) before
-     * it blocks in {@code select}; system property {@code co.spin_us}, 0 to never spin. Waking a
+     * How long an idle scheduling thread polls (its run queue, and its backend now and then) before
+     * it blocks in the backend; system property {@code co.spin_us}, 0 to never spin. Waking a
      * thread blocked in {@code epoll_wait} costs the waker a system call and the woken thread
      * several microseconds, far more than a hand-off between coroutines.
      */
@@ -65,24 +62,17 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
      * scheduler yields to them (see {@link #go}).
      */
     private static final int SPAWN_BACKLOG = 256;
-    /** Above this many ready keys per selection, on average, an idle scheduler blocks without spinning. */
+    /** Above this many ready descriptors per poll, on average, an idle scheduler blocks without spinning. */
     private static final int SPIN_MAX_READY = 2;
     /** How many remote submissions one loop turn runs before it looks at timers and I/O again. */
     private static final int REMOTE_BUDGET = 1024;
-
-    private static final int WAITING = 0;
-    private static final int READY = 1;
-    private static final int TIMED_OUT = 2;
-    private static final int WOKEN = 3;
-
-    private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
-    private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
     private final AffineRuntime runtime;
     private final int id;
     private final int count;
     private final Thread thread;
-    private final Selector selector;
+    /** Set by the runtime before {@link #start}; Thread.start publishes it to the loop. */
+    private IoBackend backend;
     private final ThreadFactory coroutines;
     final AtomicLong sequence = new AtomicLong();
     final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
@@ -90,8 +80,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     final TimerHeap timers = new TimerHeap();
 
     /**
-     * 1 while the loop is about to block in select, 0 otherwise. A submitter from another thread
-     * that flips it 1 -> 0 owns the duty to call {@code selector.wakeup()}; see {@link #execute}.
+     * 1 while the loop is about to block in its backend, 0 otherwise. A submitter from another
+     * thread that flips it 1 -> 0 owns the duty to call {@code backend.wakeup()}; see {@link #execute}.
      */
     @SuppressWarnings("unused") // accessed through SLEEPING
     volatile int sleeping;
@@ -99,15 +89,13 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     /** Whether the last idle period was short enough that spinning before the next one pays. */
     private boolean spinPays = true;
     /**
-     * Ready keys per selection, averaged over about the last eight selections, times eight (a
+     * Ready descriptors per poll, averaged over about the last eight polls, times eight (a
      * non-blocking poll that finds nothing does not count). Spinning pays while readiness comes a
      * channel or two at a time (a request/response peer waits for each answer); when it comes in
      * batches (many busy connections), an idle gap is the peers' own work, and blocking costs one
      * wake-up for a whole batch (see {@link #turn}).
      */
     private int readyAverage8;
-    /** Ready keys found by the selection in progress; counted by {@link #onReady}. */
-    private int readyCount;
 
     // Observability: written only by this thread with plain writes, read by AffineIntrospection and
     // StallWatchdog (other threads) with opaque reads.
@@ -118,22 +106,27 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     /** Time spent blocked in select, and when the blocking select in progress began. */
     long idleNanos;
     long idleSince;
-    /** This scheduler's coroutines parked in {@link #await}. */
+    /** This scheduler's coroutines parked in {@code IoWaiter.await} (see {@link #ioWaiters}). */
     int ioWaiting;
 
     AffineScheduler(AffineRuntime runtime, int id, int count, String threadName) {
         this.runtime = runtime;
         this.id = id;
         this.count = count;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("co: cannot open a selector for scheduler " + id, e);
-        }
         this.coroutines = CarrierThreads.factory(this);
         this.thread = new Thread(this, threadName);
         this.live = new Coroutines(false, "coroutine@" + threadName);
         this.thread.setDaemon(true);
+    }
+
+    /** Gives this scheduler its backend; once, before {@link #start}. */
+    void backend(IoBackend backend) {
+        this.backend = backend;
+    }
+
+    /** Returns the backend: the poller of this scheduler's coroutines. */
+    IoBackend backend() {
+        return backend;
     }
 
     void start() {
@@ -167,6 +160,26 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
     }
 
+    @Override
+    public boolean isHostThread() {
+        return onThisThread();
+    }
+
+    @Override
+    public void addTimer(IoTimer timer) {
+        timers.add(timer);
+    }
+
+    @Override
+    public void removeTimer(IoTimer timer) {
+        timers.remove(timer);
+    }
+
+    @Override
+    public void ioWaiters(int delta) {
+        ioWaiting += delta;
+    }
+
     /** True when the caller runs on this scheduling thread, directly or as one of its coroutines. */
     private boolean onThisThread() {
         Thread t = Thread.currentThread();
@@ -197,14 +210,14 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     }
 
     /**
-     * Wakes this scheduler if it is blocked (or about to block) in {@code select}. Any thread.
+     * Wakes this scheduler if it is blocked (or about to block) in its backend. Any thread.
      *
      * @return true if this call woke it
      */
     boolean wakeIfSleeping() {
         // The same hand-shake as execute's: whoever flips sleeping 1 -> 0 owns the wake-up.
         if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
-            selector.wakeup();
+            backend.wakeup();
             return true;
         }
         return false;
@@ -220,7 +233,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
 
     void stop() {
         stopping = true;
-        selector.wakeup();
+        backend.wakeup();
     }
 
     // ------------------------------------------------------------------ the loop
@@ -235,17 +248,13 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "co: scheduler " + id + " failed", t);
         } finally {
-            try {
-                selector.close();
-            } catch (IOException ignored) {
-                // nothing more to do with it
-            }
+            backend.close();
         }
     }
 
     private void turn() throws IOException {
         // A bounded batch: hand-offs between this thread's coroutines chain without a trip through
-        // timers and the selector, yet a coroutine that keeps yielding cannot starve I/O.
+        // timers and the backend, yet a coroutine that keeps yielding cannot starve I/O.
         for (int n = 0; n < LOCAL_BUDGET; n++) {
             Runnable r = local.pollFirst();
             if (r == null) {
@@ -272,8 +281,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
         // With nothing of its own to run, CPU work that coroutines (of any scheduler) queued is next.
         if (queued || takeComputation(computations)) {
-            if (!selector.keys().isEmpty()) {
-                selectNow();
+            if (backend.hasRegistrations()) {
+                pollNow();
             }
             return;
         }
@@ -292,15 +301,12 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             // Re-checked after sleeping=1 is written: a computation queued before it is taken now;
             // one queued after it finds sleeping == 1 and may wake this thread (Computations.run).
             if (remote.isEmpty() && computations.isEmpty() && !stopping) {
-                readyCount = 0;
-                selector.select(this::onReady, waitMs < 0 ? 0 : waitMs);
+                int readyCount = backend.poll(waitMs);
                 // A wait that ended with nothing ready (a submission from another thread, a timer)
                 // counts too, so that once the connections go quiet the average decays and
                 // hand-offs between threads spin again.
                 readyAverage8 += readyCount - (readyAverage8 >> 3);
             }
-        } catch (ClosedSelectorException e) {
-            stopping = true;
         } finally {
             SLEEPING.setVolatile(this, 0);
         }
@@ -311,14 +317,14 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
 
     /**
      * Polls for work for up to {@link #SPIN_NANOS}: the remote queue on every pass (a volatile
-     * read; submitters see {@code sleeping == 0} and skip the wake-up system call), the selector
-     * now and then ({@code selectNow}, when channels are registered).
+     * read; submitters see {@code sleeping == 0} and skip the wake-up system call), the backend now
+     * and then (a non-blocking poll, when something is registered).
      *
      * @return true if work arrived
      */
     private boolean spin() throws IOException {
         long until = System.nanoTime() + SPIN_NANOS;
-        boolean io = !selector.keys().isEmpty();
+        boolean io = backend.hasRegistrations();
         for (int i = 0;; i++) {
             if (!remote.isEmpty() || stopping || !runtime.computations().isEmpty()) {
                 return true;
@@ -327,7 +333,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
                 // First thing, then every few passes: readiness that is already there is found
                 // at the cost of one non-blocking poll.
                 if (io) {
-                    selectNow();
+                    pollNow();
                     if (!local.isEmpty()) {
                         return true;
                     }
@@ -342,10 +348,9 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         }
     }
 
-    /** A non-blocking selection; one that finds keys ready counts in {@link #readyAverage8}. */
-    private void selectNow() throws IOException {
-        readyCount = 0;
-        selector.selectNow(this::onReady);
+    /** A non-blocking poll; one that finds descriptors ready counts in {@link #readyAverage8}. */
+    private void pollNow() throws IOException {
+        int readyCount = backend.pollNow();
         if (readyCount > 0) {
             readyAverage8 += readyCount - (readyAverage8 >> 3);
         }
@@ -392,7 +397,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
     // ------------------------------------------------------------------ timers and sleep
 
     /** A coroutine sleeping until its deadline; its park blocker, for the coroutine dump. */
-    static final class Sleeper extends Timer {
+    static final class Sleeper extends IoTimer {
         final Thread thread;
         final long since;
         boolean fired;
@@ -400,11 +405,11 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         Sleeper(Thread thread, long since, long deadline) {
             this.thread = thread;
             this.since = since;
-            this.deadline = deadline;
+            deadline(deadline);
         }
 
         @Override
-        void fire() {
+        public void fire() {
             fired = true;
             LockSupport.unpark(thread);
         }
@@ -428,7 +433,7 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
      * Unparks a coroutine when its timed park is up. It is also the park blocker, so that the
      * coroutine dump sees the deadline and the caller's own blocker.
      */
-    static final class Unparker extends Timer {
+    static final class Unparker extends IoTimer {
         final Thread thread;
         final Object blocker;
         final long since;
@@ -437,11 +442,11 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
             this.thread = thread;
             this.blocker = blocker;
             this.since = since;
-            this.deadline = deadline;
+            deadline(deadline);
         }
 
         @Override
-        void fire() {
+        public void fire() {
             LockSupport.unpark(thread);
         }
     }
@@ -455,192 +460,8 @@ final class AffineScheduler implements Scheduler, Executor, Poller, Runnable {
         Unparker u = new Unparker(Thread.currentThread(), blocker, now, now + nanos);
         timers.add(u);
         LockSupport.park(u);
-        if (u.index >= 0) {
+        if (u.heapIndex() >= 0) {
             timers.remove(u);
-        }
-    }
-
-    // ------------------------------------------------------------------ I/O readiness
-
-    /**
-     * A coroutine waiting for readiness; it is also its own timeout timer, and its park blocker (the
-     * coroutine dump reads the channel, the operations and since when it waits).
-     */
-    static final class Waiter extends Timer {
-        final Thread thread;
-        final SelectableChannel channel;
-        final int ops;
-        final long since = System.nanoTime();
-        int state = WAITING;
-        Waiter next;
-
-        Waiter(Thread thread, SelectableChannel channel, int ops) {
-            this.thread = thread;
-            this.channel = channel;
-            this.ops = ops;
-        }
-
-        @Override
-        void fire() {
-            if (state == WAITING) {
-                state = TIMED_OUT;
-                LockSupport.unpark(thread);
-            }
-        }
-    }
-
-    /** The attachment of each selection key on this selector: who waits for which side. */
-    private static final class Interest {
-        Waiter readers;
-        Waiter writers;
-    }
-
-    @Override
-    public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        CoContext ctx = CoContext.current();
-        SelectionKey key;
-        try {
-            key = channel.keyFor(selector);
-            if (key == null) {
-                key = channel.register(selector, ops, new Interest());
-            } else if ((key.interestOps() & ops) != ops) {
-                key.interestOps(key.interestOps() | ops);
-            }
-        } catch (ClosedChannelException | CancelledKeyException e) {
-            // Closed under us: the caller's retry reports it.
-            return true;
-        }
-        Interest interest = (Interest) key.attachment();
-        boolean readSide = (ops & READ_OPS) != 0;
-        Waiter w = new Waiter(Thread.currentThread(), channel, ops);
-        if (readSide) {
-            w.next = interest.readers;
-            interest.readers = w;
-        } else {
-            w.next = interest.writers;
-            interest.writers = w;
-        }
-        if (timeoutMs >= 0) {
-            w.deadline = w.since + timeoutMs * 1_000_000L;
-            timers.add(w);
-        }
-        ioWaiting++;
-        LockSupport.park(w);
-        ioWaiting--;
-        int state = w.state;
-        if (state == WAITING) {
-            // Unparked by someone else (a closing socket) or a stray permit: let the caller retry.
-            w.state = WOKEN;
-            unlink(interest, w, readSide);
-        } else if (state == TIMED_OUT) {
-            unlink(interest, w, readSide);
-        }
-        if (w.index >= 0) {
-            timers.remove(w);
-        }
-        if (state == TIMED_OUT) {
-            ctx.setTimedOut();
-            return false;
-        }
-        if (state == WAITING && Thread.currentThread().isInterrupted()) {
-            ctx.setError(co.api.Errno.EINTR);
-            return false;
-        }
-        return true;
-    }
-
-    private static void unlink(Interest in, Waiter w, boolean readSide) {
-        Waiter prev = null;
-        for (Waiter x = readSide ? in.readers : in.writers; x != null; prev = x, x = x.next) {
-            if (x == w) {
-                if (prev == null) {
-                    if (readSide) {
-                        in.readers = x.next;
-                    } else {
-                        in.writers = x.next;
-                    }
-                } else {
-                    prev.next = x.next;
-                }
-                return;
-            }
-        }
-    }
-
-    @Override
-    public void release(SelectableChannel channel, int ops) {
-        // Interest is kept until a readiness event finds nobody waiting (see onReady): a coroutine
-        // that waits again soon, as a connection loop does, then costs no epoll_ctl. Not so for
-        // OP_CONNECT, which nobody waits for twice and which the selector never reports once the
-        // channel is connected: left set, it keeps EPOLLOUT armed, so that every select returns at
-        // once without a key to hand over, and the scheduling thread spins.
-        if ((ops & SelectionKey.OP_CONNECT) == 0) {
-            return; // the hot path: a recv or send looks up nothing
-        }
-        SelectionKey key = channel.keyFor(selector);
-        if (key != null) {
-            try {
-                key.interestOpsAnd(~SelectionKey.OP_CONNECT); // no system call if it was not set
-            } catch (CancelledKeyException ignored) {
-                // the channel was closed; the key goes away with it
-            }
-        }
-    }
-
-    @Override
-    public void closed(SelectableChannel channel) {
-        // On this thread the loop selects as soon as the caller yields; elsewhere a selector blocked
-        // in select() would keep the descriptor open until something else woke it.
-        if (!onThisThread() && channel.keyFor(selector) != null) {
-            selector.wakeup();
-        }
-    }
-
-    private void onReady(SelectionKey key) {
-        readyCount++;
-        Interest in = (Interest) key.attachment();
-        int ready;
-        try {
-            ready = key.readyOps();
-        } catch (CancelledKeyException e) {
-            ready = READ_OPS | WRITE_OPS;
-        }
-        int drop = 0;
-        if ((ready & READ_OPS) != 0) {
-            if (in.readers == null) {
-                drop |= READ_OPS;
-            } else {
-                wakeAll(in.readers);
-                in.readers = null;
-            }
-        }
-        if ((ready & WRITE_OPS) != 0) {
-            if (in.writers == null) {
-                drop |= WRITE_OPS;
-            } else {
-                wakeAll(in.writers);
-                in.writers = null;
-            }
-        }
-        if ((ready & SelectionKey.OP_CONNECT) != 0) {
-            // A connect completes (or fails) once: the interest is never wanted again (see release).
-            drop |= SelectionKey.OP_CONNECT;
-        }
-        if (drop != 0) {
-            try {
-                key.interestOps(key.interestOps() & ~drop);
-            } catch (CancelledKeyException ignored) {
-                // the channel was closed; the key goes away with it
-            }
-        }
-    }
-
-    private static void wakeAll(Waiter w) {
-        for (; w != null; w = w.next) {
-            if (w.state == WAITING) {
-                w.state = READY;
-                LockSupport.unpark(w.thread);
-            }
         }
     }
 }

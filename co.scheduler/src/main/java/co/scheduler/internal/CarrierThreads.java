@@ -6,11 +6,17 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Makes virtual threads whose scheduler is a given {@link Executor}, through the JDK's
- * package-private {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)} constructor.
- * Reaching it needs {@code --add-opens java.base/java.lang=co.scheduler} (module path) or
- * {@code =ALL-UNNAMED} (class path).
+ * package-private {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)} constructor: the
+ * one place in co that reaches into JDK internals for it (the affine scheduler uses it, and so do the
+ * benchmarks that compare against bare virtual threads on a carrier of their choosing). Reaching it
+ * needs {@code --add-opens java.base/java.lang=co.scheduler} (module path) or
+ * {@code =ALL-UNNAMED} (class path); without it every method but {@link #available()} and
+ * {@link #unavailabilityCause()} throws, always with the same message.
+ *
+ * <p>Public only so that code on the class path (the benchmarks) can share it; the package is not
+ * exported. Thread safety: stateless after class initialization; any thread.
  */
-final class CarrierThreads {
+public final class CarrierThreads {
 
     private static final Constructor<?> BUILDER;
     private static final Throwable CAUSE;
@@ -38,12 +44,41 @@ final class CarrierThreads {
     private CarrierThreads() {
     }
 
-    static boolean available() {
+    /**
+     * Tells whether virtual threads with a scheduler of co's choosing can be made in this JVM.
+     *
+     * @return true if {@link #builder(Executor)} works
+     */
+    public static boolean available() {
         return BUILDER != null;
     }
 
-    static Throwable cause() {
+    /**
+     * Says why {@link #available()} is false: names the missing JVM option.
+     *
+     * @return the cause, or null when available
+     */
+    public static Throwable unavailabilityCause() {
         return CAUSE;
+    }
+
+    /**
+     * A builder of virtual threads scheduled by {@code scheduler}.
+     *
+     * @param scheduler runs the threads' continuations
+     * @return a new builder (not thread-safe, as every {@link Thread.Builder})
+     * @throws IllegalStateException if unavailable, with {@link #unavailabilityCause()}'s message
+     */
+    public static Thread.Builder.OfVirtual builder(Executor scheduler) {
+        if (BUILDER == null) {
+            throw new IllegalStateException(CAUSE.getMessage(), CAUSE);
+        }
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
+        } catch (ReflectiveOperationException e) {
+            // The constructor worked in the static check: only a JDK change between then and now.
+            throw new IllegalStateException(CAUSE == null ? "co: the JDK refused a virtual thread builder" : CAUSE.getMessage(), e);
+        }
     }
 
     /**
@@ -51,16 +86,9 @@ final class CarrierThreads {
      *
      * @param scheduler runs the threads' continuations
      * @return a thread-safe factory
+     * @throws IllegalStateException if unavailable, with {@link #unavailabilityCause()}'s message
      */
-    static ThreadFactory factory(Executor scheduler) {
-        if (BUILDER == null) {
-            throw new IllegalStateException(CAUSE.getMessage(), CAUSE);
-        }
-        try {
-            Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
-            return b.factory();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("co: cannot create the affine scheduler's thread builder", e);
-        }
+    public static ThreadFactory factory(Executor scheduler) {
+        return builder(scheduler).factory();
     }
 }

@@ -2,13 +2,13 @@ package co.scheduler.internal;
 
 import co.api.Co;
 import co.api.CoroutineInfo;
+import co.api.spi.IoWaiter;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
@@ -86,14 +86,14 @@ final class Introspection {
             state = CoroutineInfo.State.WAITING;
             if (st == Thread.State.BLOCKED) {
                 on = "monitor (synchronized)";
-            } else if (blocker instanceof AffineScheduler.Waiter w) {
+            } else if (blocker instanceof IoWaiter w) {
                 on = io(w, stack, now);
-                since = w.since;
+                since = w.since();
             } else if (blocker instanceof AffineScheduler.Sleeper s) {
-                on = "sleep, wakes in " + millis(s.deadline - now) + " ms";
+                on = "sleep, wakes in " + millis(s.deadline() - now) + " ms";
                 since = s.since;
             } else if (blocker instanceof AffineScheduler.Unparker u) {
-                on = what(u.blocker, stack) + ", deadline in " + millis(u.deadline - now) + " ms";
+                on = what(u.blocker, stack) + ", deadline in " + millis(u.deadline() - now) + " ms";
                 since = u.since;
             } else {
                 on = what(blocker, stack);
@@ -107,27 +107,28 @@ final class Introspection {
         return Math.max(0, nanos / 1_000_000L);
     }
 
-    private static String io(AffineScheduler.Waiter w, StackTraceElement[] stack, long now) {
-        String op;
-        if ((w.ops & SelectionKey.OP_ACCEPT) != 0) {
-            op = "accept";
-        } else if ((w.ops & SelectionKey.OP_CONNECT) != 0) {
-            op = "connect";
-        } else if ((w.ops & SelectionKey.OP_READ) != 0) {
-            op = "recv";
-        } else {
-            op = "send";
-        }
+    /** The socket operations a coroutine may wait in; the innermost one on the stack names the wait. */
+    private static final Set<String> SOCKET_OPS = Set.of("recv", "recvn", "recvfrom", "send", "sendto", "accept",
+            "connect", "close", "reset", "read", "write");
+
+    private static String io(IoWaiter w, StackTraceElement[] stack, long now) {
+        String op = "I/O";
         for (StackTraceElement e : stack) {
             if (e.getClassName().equals("co.api.IoEvent")) {
-                op = "IoEvent " + ((w.ops & SelectionKey.OP_READ) != 0 ? "READ" : "WRITE");
+                op = "IoEvent.await";
+                break;
+            }
+            if (SOCKET_OPS.contains(e.getMethodName()) && !e.getClassName().startsWith("java.")
+                    && !e.getClassName().startsWith("sun.")) {
+                op = e.getMethodName();
                 break;
             }
         }
-        String text = op + " on " + channel(w.channel);
-        // index >= 0: the waiter is in the timer heap, so it has a deadline. A racy read: at worst a
-        // deadline that has just been removed is shown.
-        return w.index >= 0 ? text + ", deadline in " + millis(w.deadline - now) + " ms" : text;
+        Object on = w.blocker();
+        String text = op + " on " + (on instanceof SelectableChannel ch ? channel(ch) : String.valueOf(on));
+        // heapIndex >= 0: the waiter is in the timer heap, so it has a deadline. A racy read: at worst
+        // a deadline that has just been removed is shown.
+        return w.heapIndex() >= 0 ? text + ", deadline in " + millis(w.deadline() - now) + " ms" : text;
     }
 
     /** A channel as text: its addresses where it has them. */

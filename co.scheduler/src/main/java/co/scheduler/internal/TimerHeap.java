@@ -1,26 +1,27 @@
 package co.scheduler.internal;
 
+import co.api.spi.IoTimer;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of {@link Timer}s by deadline with O(log n) removal. Owned by one scheduling
+ * A binary min-heap of {@link IoTimer}s by deadline with O(log n) removal. Owned by one scheduling
  * thread: every method must be called on it (coroutines of that scheduler run on it too).
  */
 final class TimerHeap {
 
-    private Timer[] heap = new Timer[64];
+    private IoTimer[] heap = new IoTimer[64];
     private int size;
 
     int size() {
         return size;
     }
 
-    void add(Timer t) {
+    void add(IoTimer t) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
         heap[size] = t;
-        t.index = size;
+        t.heapIndex(size);
         up(size++);
     }
 
@@ -29,19 +30,19 @@ final class TimerHeap {
      *
      * @param t the timer
      */
-    void remove(Timer t) {
-        int i = t.index;
+    void remove(IoTimer t) {
+        int i = t.heapIndex();
         if (i < 0 || i >= size || heap[i] != t) {
             return;
         }
-        t.index = -1;
-        Timer last = heap[--size];
+        t.heapIndex(-1);
+        IoTimer last = heap[--size];
         heap[size] = null;
         if (i != size) {
             heap[i] = last;
-            last.index = i;
+            last.heapIndex(i);
             down(i);
-            up(last.index);
+            up(last.heapIndex());
         }
     }
 
@@ -53,8 +54,8 @@ final class TimerHeap {
      */
     int fireDue(long now) {
         int fired = 0;
-        while (size > 0 && heap[0].deadline - now <= 0) {
-            Timer t = heap[0];
+        while (size > 0 && heap[0].deadline() - now <= 0) {
+            IoTimer t = heap[0];
             remove(t);
             t.fire();
             fired++;
@@ -73,43 +74,43 @@ final class TimerHeap {
         if (size == 0) {
             return -1;
         }
-        long left = heap[0].deadline - now;
+        long left = heap[0].deadline() - now;
         return left <= 0 ? 0 : (left + 999_999) / 1_000_000;
     }
 
     private void up(int i) {
-        Timer t = heap[i];
+        IoTimer t = heap[i];
         while (i > 0) {
             int p = (i - 1) >>> 1;
-            Timer parent = heap[p];
-            if (parent.deadline - t.deadline <= 0) {
+            IoTimer parent = heap[p];
+            if (parent.deadline() - t.deadline() <= 0) {
                 break;
             }
             heap[i] = parent;
-            parent.index = i;
+            parent.heapIndex(i);
             i = p;
         }
         heap[i] = t;
-        t.index = i;
+        t.heapIndex(i);
     }
 
     private void down(int i) {
-        Timer t = heap[i];
+        IoTimer t = heap[i];
         int half = size >>> 1;
         while (i < half) {
             int c = 2 * i + 1;
             int r = c + 1;
-            if (r < size && heap[r].deadline - heap[c].deadline < 0) {
+            if (r < size && heap[r].deadline() - heap[c].deadline() < 0) {
                 c = r;
             }
-            if (t.deadline - heap[c].deadline <= 0) {
+            if (t.deadline() - heap[c].deadline() <= 0) {
                 break;
             }
             heap[i] = heap[c];
-            heap[i].index = i;
+            heap[i].heapIndex(i);
             i = c;
         }
         heap[i] = t;
-        t.index = i;
+        t.heapIndex(i);
     }
 }

@@ -20,7 +20,7 @@ public final class VirtualProvider implements SchedulerProvider {
 
     @Override
     public int priority() {
-        return 10;
+        return PRIORITY_FALLBACK;
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class MemTransportProvider implements TransportProvider {
 
     @Override
     public int priority() {
-        return -100;
+        return PRIORITY_BY_NAME_ONLY;
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class NioTransportProvider implements TransportProvider {
 
     @Override
     public int priority() {
-        return 100;
+        return PRIORITY_DEFAULT;
     }
 
     @Override

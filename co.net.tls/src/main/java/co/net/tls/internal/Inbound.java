@@ -17,6 +17,8 @@ final class Inbound {
 
     /** The inbound buffer grows to this many records when reads keep filling it (bulk transfers). */
     private static final int MAX_RECORDS_PER_READ = 4;
+    /** A TLS record header: type, version, length (RFC 8446 5.1); fewer bytes hold no record. */
+    private static final int RECORD_HEADER_BYTES = 5;
 
     private final int packetSize;
     private ByteBuffer net;
@@ -73,7 +75,7 @@ final class Inbound {
     int unwrapDirect(SSLEngine engine, ByteBuffer dst) throws SSLException {
         int appSize = engine.getSession().getApplicationBufferSize();
         int total = 0;
-        while (!closed && net.remaining() > 5 && dst.remaining() >= appSize) {
+        while (!closed && net.remaining() > RECORD_HEADER_BYTES && dst.remaining() >= appSize) {
             SSLEngineResult r = engine.unwrap(net, dst);
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 closed = true;

@@ -30,8 +30,11 @@ import javax.net.ssl.TrustManagerFactory;
 /** Loads keys and trusted certificates from PKCS12 and PEM files for {@code TlsConfig}. */
 public final class KeyMaterial {
 
-    /** The password of the in-memory key store made from PEM files. */
-    public static final char[] PEM_PASSWORD = new char[0];
+    /**
+     * The password of the in-memory key store made from PEM files: empty, as the store never leaves
+     * this class. Private, and never handed out: a shared array could be changed by anyone.
+     */
+    private static final char[] PEM_PASSWORD = new char[0];
 
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA"};
 
@@ -113,14 +116,27 @@ public final class KeyMaterial {
     }
 
     /**
+     * Key managers over the certificate chain and private key in PEM files.
+     *
+     * @param chainFile the certificate chain, leaf first
+     * @param keyFile the private key
+     * @param password the password of an encrypted key, or null
+     * @return the key managers
+     * @throws IllegalArgumentException if the files cannot be read or do not fit together
+     */
+    public static KeyManager[] pemKeyManagers(Path chainFile, Path keyFile, char[] password) {
+        return keyManagers(pemKeyStore(chainFile, keyFile, password), PEM_PASSWORD);
+    }
+
+    /**
      * A store with one key entry made from PEM files.
      *
      * @param chainFile the certificate chain, leaf first
      * @param keyFile the private key
      * @param password the password of an encrypted key, or null
-     * @return the store, password {@link #PEM_PASSWORD}
+     * @return the store, its key entry protected by {@link #PEM_PASSWORD}
      */
-    public static KeyStore pemKeyStore(Path chainFile, Path keyFile, char[] password) {
+    private static KeyStore pemKeyStore(Path chainFile, Path keyFile, char[] password) {
         List<Certificate> chain = certificates(chainFile);
         PrivateKey key = privateKey(keyFile, password);
         try {

@@ -24,6 +24,8 @@ final class Outbound {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** At most this many records are wrapped into one buffer (one underlying send). */
     private static final int RECORDS_PER_SEND = 4;
+    /** The most plaintext one TLS record carries (RFC 8446 5.1, RFC 5246 6.2.1: 2^14 bytes). */
+    private static final int MAX_RECORD_PLAINTEXT = 16_384;
 
     private final SSLEngine engine;
     private final Sock sock;
@@ -85,7 +87,7 @@ final class Outbound {
     Want wrapData(ByteBuffer src) throws SSLException {
         lock.lock();
         try {
-            int records = Math.min(RECORDS_PER_SEND, 1 + src.remaining() / 16384);
+            int records = Math.min(RECORDS_PER_SEND, 1 + src.remaining() / MAX_RECORD_PLAINTEXT);
             int consumed = src.position();
             int produced = wrap(src, records);
             // The engine may want to send more on its own (a TLS 1.3 KeyUpdate at its key limit).

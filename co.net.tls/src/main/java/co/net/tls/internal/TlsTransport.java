@@ -44,7 +44,17 @@ public final class TlsTransport implements Transport {
             return null;
         }
         Sock s = underlying.socket(family, type);
-        return s == null ? null : TlsSocket.unconnected(this, s, serverConfig, clientConfig);
+        return s == null ? null : TlsSocket.unconnected(this, s);
+    }
+
+    /** Returns the config of accepted (server) sockets. */
+    TlsConfig serverConfig() {
+        return serverConfig;
+    }
+
+    /** Returns the config of connecting (client) sockets. */
+    TlsConfig clientConfig() {
+        return clientConfig;
     }
 
     @Override

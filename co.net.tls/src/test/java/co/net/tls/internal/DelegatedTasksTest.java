@@ -2,7 +2,6 @@ package co.net.tls.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,9 +29,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Where an engine's delegated tasks run: through {@code CoRuntime.compute} from a coroutine of an
- * affine runtime with several schedulers (an idle scheduler takes a busy one's), or on platform
- * threads in {@code pool} mode (the scheduling thread stays free meanwhile), inline everywhere else;
- * and in every case done, in order, before {@code run} returns.
+ * affine runtime with several schedulers (an idle scheduler takes a busy one's), inline everywhere
+ * else; and in every case done, in order, before {@code run} returns. (The platform-pool and
+ * always-inline alternatives are measured in {@code co.bench.tls.TlsBench}.)
  */
 @Timeout(30)
 class DelegatedTasksTest {
@@ -42,7 +41,6 @@ class DelegatedTasksTest {
     @AfterEach
     void stopRuntimes() {
         runtimes.forEach(CoRuntime::stop);
-        System.clearProperty("co.tls.offloadTasks");
     }
 
     private CoRuntime runtime(String provider, int schedulers) {
@@ -159,62 +157,6 @@ class DelegatedTasksTest {
     }
 
     @Test
-    void poolModeHandsTasksToPlatformThreadsAndWaits() throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
-        System.setProperty("co.tls.offloadTasks", "pool");
-        CoRuntime rt = runtime("affine", 2);
-        Thread[] caller = new Thread[1];
-        List<Seen> seen = inCoroutine(rt, () -> {
-            caller[0] = Thread.currentThread();
-            return runTwoTasks();
-        });
-        assertEquals(2, seen.size());
-        for (int i = 0; i < seen.size(); i++) {
-            Seen s = seen.get(i);
-            assertNotSame(caller[0], s.thread());
-            assertFalse(s.thread().isVirtual(), "a virtual thread would take the coroutine's scheduler");
-            assertTrue(s.thread().getName().startsWith("co-tls-task-"), s.thread().getName());
-            assertFalse(s.coroutine());
-            assertEquals(i, s.finishedBefore(), "one task at a time, in the engine's order");
-        }
-    }
-
-    /**
-     * The point of the pool: while a task runs, the caller's scheduling thread serves its other
-     * coroutines. The task busy-waits (as a key exchange computes) until a coroutine of the same
-     * scheduler has run; run on that scheduling thread, it would wait out its deadline instead.
-     */
-    @Test
-    void inPoolModeTheSchedulingThreadServesOthersWhileATaskRuns() throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "with one processor tasks run inline");
-        System.setProperty("co.tls.offloadTasks", "pool");
-        CoRuntime rt = runtime("affine", 2);
-        Scheduler scheduler = rt.schedulers().get(0);
-        AtomicBoolean neighbourRan = new AtomicBoolean();
-        AtomicBoolean sawNeighbour = new AtomicBoolean();
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        scheduler.go(() -> {
-            try {
-                TaskEngine engine = new TaskEngine(() -> {
-                    // Started from inside the task, so that it can run only beside the task.
-                    scheduler.go(() -> neighbourRan.set(true));
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (!neighbourRan.get() && System.nanoTime() - deadline < 0) {
-                        Thread.onSpinWait();
-                    }
-                    sawNeighbour.set(neighbourRan.get());
-                });
-                DelegatedTasks.run(engine);
-                result.complete(null);
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        result.get(20, TimeUnit.SECONDS);
-        assertTrue(sawNeighbour.get(), "a coroutine of the caller's scheduler ran during the task");
-    }
-
-    @Test
     void aTaskFailureReachesTheCaller() throws Exception {
         CoRuntime rt = runtime("affine", 2);
         String message = inCoroutine(rt, () -> {
@@ -224,18 +166,6 @@ class DelegatedTasksTest {
             return assertThrows(IllegalStateException.class, () -> DelegatedTasks.run(engine)).getMessage();
         });
         assertEquals("task failed", message);
-    }
-
-    @Test
-    void inlineWhenTurnedOff() throws Exception {
-        System.setProperty("co.tls.offloadTasks", "false");
-        CoRuntime rt = runtime("affine", 2);
-        Thread[] caller = new Thread[1];
-        List<Seen> seen = inCoroutine(rt, () -> {
-            caller[0] = Thread.currentThread();
-            return runTwoTasks();
-        });
-        seen.forEach(s -> assertSame(caller[0], s.thread()));
     }
 
     @Test

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The transport-agnostic stream socket suite: written once against {@link Sock}, run for every
  * transport a subclass names in {@link #factories()}, on every scheduler provider in
- * {@link #schedulers()}. A transport module reuses it by depending on this test-jar and extending
+ * {@link #schedulers()}. A transport module reuses it by depending on co.testkit and extending
  * the class:
  *
  * <pre>{@code

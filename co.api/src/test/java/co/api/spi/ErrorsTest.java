@@ -1,6 +1,7 @@
-package co.net.nio.internal;
+package co.api.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import co.api.Co;
 import co.api.Errno;
@@ -17,7 +18,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The exception-to-errno table. */
+/** Failing with an errno, and the exception-to-errno table. */
 class ErrorsTest {
 
     @Test
@@ -53,5 +54,22 @@ class ErrorsTest {
         assertEquals("Connection reset by peer: Connection reset by peer", Co.strerror());
         Errors.fail(new ClosedChannelException());
         assertEquals("Bad file descriptor: ClosedChannelException", Co.strerror());
+        assertEquals(-1, Errors.fail(Errno.EPIPE, "peer gone"));
+        assertEquals("Broken pipe: peer gone", Co.strerror());
+        assertEquals(-1, Errors.fail(Errno.ETIMEDOUT));
+        assertTrue(Co.timeout(), "ETIMEDOUT sets the timeout flag");
+        assertEquals("Connection timed out", Co.strerror());
+    }
+
+    @Test
+    @Timeout(10)
+    void theTextTableTriesLongerTextsFirstAndWholeTextsExactly() {
+        assertEquals(Errno.ENFILE, Errors.errnoOfMessage("Too many open files in system"));
+        assertEquals(Errno.EBADF, Errors.errnoOfMessage("Socket closed"));
+        assertEquals(0, Errors.errnoOfMessage("socket closed by the peer"), "a whole text only matches whole");
+        assertEquals(Errno.ECONNABORTED, Errors.errnoOfMessage("Software caused connection abort"));
+        assertEquals(Errno.ENOMEM, Errors.errnoOfMessage("No buffer space available"));
+        assertEquals(0, Errors.errnoOfMessage(null));
+        assertEquals(0, Errors.errnoOfMessage("all is well"));
     }
 }

@@ -1,0 +1,229 @@
+package co.api.spi;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+
+/**
+ * The JDK {@link Selector} backend of one scheduling thread (co's default, {@code "nio"}): the
+ * readiness registry of which coroutines wait on which channel, and the selection that wakes them.
+ * A native backend keeps one of these for the JDK channels its scheduler's coroutines wait on, and
+ * adds the selector to its own blocking wait.
+ *
+ * <p>Interest is registered on the first wait and kept (a connection loop that waits again soon
+ * costs no {@code epoll_ctl}) until a readiness event finds nobody waiting.
+ *
+ * <p>Thread rules: as {@link IoBackend}: everything on the owning scheduling thread but
+ * {@link #wakeup()} and {@link #closed}, which any thread may call.
+ */
+public final class SelectorBackend implements IoBackend {
+
+    private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+
+    private final IoHost host;
+    private final Selector selector;
+    /** Ready keys found by the selection in progress; counted by {@link #onReady}. */
+    private int readyCount;
+
+    /** The attachment of each selection key: who waits for which side. */
+    private static final class Interest {
+        IoWaiter readers;
+        IoWaiter writers;
+    }
+
+    /**
+     * Opens a selector for a scheduling thread.
+     *
+     * @param host the scheduling thread
+     * @throws IOException if the JDK cannot open a selector
+     */
+    public SelectorBackend(IoHost host) throws IOException {
+        this.host = host;
+        this.selector = Selector.open();
+    }
+
+    /**
+     * Returns the selector, for a native backend that adds it to its own wait. Do not select on it.
+     *
+     * @return the selector
+     */
+    public Selector selector() {
+        return selector;
+    }
+
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public int pollNow() throws IOException {
+        readyCount = 0;
+        try {
+            selector.selectNow(this::onReady);
+        } catch (ClosedSelectorException e) {
+            throw new IOException("co: the selector was closed", e);
+        }
+        return readyCount;
+    }
+
+    @Override
+    public int poll(long timeoutMs) throws IOException {
+        if (timeoutMs == 0) {
+            return pollNow();
+        }
+        readyCount = 0;
+        try {
+            selector.select(this::onReady, timeoutMs < 0 ? 0 : timeoutMs);
+        } catch (ClosedSelectorException e) {
+            throw new IOException("co: the selector was closed", e);
+        }
+        return readyCount;
+    }
+
+    @Override
+    public boolean hasRegistrations() {
+        return !selector.keys().isEmpty();
+    }
+
+    @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing more to do with it
+        }
+    }
+
+    @Override
+    public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
+        SelectionKey key;
+        try {
+            key = channel.keyFor(selector);
+            if (key == null) {
+                key = channel.register(selector, ops, new Interest());
+            } else if ((key.interestOps() & ops) != ops) {
+                key.interestOps(key.interestOps() | ops);
+            }
+        } catch (ClosedChannelException | CancelledKeyException e) {
+            // Closed under us: the caller's retry reports it.
+            return true;
+        }
+        Interest interest = (Interest) key.attachment();
+        boolean readSide = (ops & READ_OPS) != 0;
+        IoWaiter w = new IoWaiter();
+        if (readSide) {
+            w.next = interest.readers;
+            interest.readers = w;
+        } else {
+            w.next = interest.writers;
+            interest.writers = w;
+        }
+        int state = w.await(host, timeoutMs, channel); // the channel: the coroutine dump names it
+        if (state != IoWaiter.READY) {
+            unlink(interest, w, readSide);
+        }
+        return IoWaiter.answer(state);
+    }
+
+    private static void unlink(Interest in, IoWaiter w, boolean readSide) {
+        IoWaiter prev = null;
+        for (IoWaiter x = readSide ? in.readers : in.writers; x != null; prev = x, x = x.next) {
+            if (x == w) {
+                if (prev == null) {
+                    if (readSide) {
+                        in.readers = x.next;
+                    } else {
+                        in.writers = x.next;
+                    }
+                } else {
+                    prev.next = x.next;
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void release(SelectableChannel channel, int ops) {
+        // Interest is kept until a readiness event finds nobody waiting (see onReady). Not so for
+        // OP_CONNECT, which nobody waits for twice and which the selector never reports once the
+        // channel is connected: left set, it keeps EPOLLOUT armed, so that every select returns at
+        // once without a key to hand over, and the scheduling thread spins.
+        if ((ops & SelectionKey.OP_CONNECT) == 0) {
+            return; // the hot path: a recv or send looks up nothing
+        }
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            try {
+                key.interestOpsAnd(~SelectionKey.OP_CONNECT); // no system call if it was not set
+            } catch (CancelledKeyException ignored) {
+                // the channel was closed; the key goes away with it
+            }
+        }
+    }
+
+    @Override
+    public void closed(SelectableChannel channel) {
+        // On this thread the loop selects as soon as the caller yields; elsewhere a selector blocked
+        // in select() would keep the descriptor open until something else woke it.
+        if (!host.isHostThread() && channel.keyFor(selector) != null) {
+            selector.wakeup();
+        }
+    }
+
+    private void onReady(SelectionKey key) {
+        readyCount++;
+        Interest in = (Interest) key.attachment();
+        int ready;
+        try {
+            ready = key.readyOps();
+        } catch (CancelledKeyException e) {
+            ready = READ_OPS | WRITE_OPS;
+        }
+        int drop = 0;
+        if ((ready & READ_OPS) != 0) {
+            if (in.readers == null) {
+                drop |= READ_OPS;
+            } else {
+                wakeAll(in.readers);
+                in.readers = null;
+            }
+        }
+        if ((ready & WRITE_OPS) != 0) {
+            if (in.writers == null) {
+                drop |= WRITE_OPS;
+            } else {
+                wakeAll(in.writers);
+                in.writers = null;
+            }
+        }
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+            // A connect completes (or fails) once: the interest is never wanted again (see release).
+            drop |= SelectionKey.OP_CONNECT;
+        }
+        if (drop != 0) {
+            try {
+                key.interestOps(key.interestOps() & ~drop);
+            } catch (CancelledKeyException ignored) {
+                // the channel was closed; the key goes away with it
+            }
+        }
+    }
+
+    private static void wakeAll(IoWaiter w) {
+        for (; w != null; w = w.next) {
+            w.ready();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package co.net.testsuite;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * What a process holds, for leak checks: its open file descriptors and its live virtual threads
+ * (every coroutine is one, and so is every JDK virtual thread). Read through the platform MBean
+ * server (HotSpot's {@code OperatingSystem} and {@code HotSpotDiagnostic} beans), so that the kit
+ * needs only {@code java.management}.
+ */
+public final class ProcessCensus {
+
+    private static final Pattern VIRTUAL = Pattern.compile("\"virtual\"\\s*:\\s*true");
+
+    private ProcessCensus() {
+    }
+
+    /**
+     * Returns how many file descriptors the process has open.
+     *
+     * @return the count
+     * @throws IllegalStateException where the JVM cannot tell (not a Unix-like system)
+     */
+    public static long openFileDescriptors() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Object n = server.getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "OpenFileDescriptorCount");
+            return ((Number) n).longValue();
+        } catch (JMException e) {
+            throw new IllegalStateException("the open file count needs a Unix-like HotSpot JVM: " + e, e);
+        }
+    }
+
+    /**
+     * Returns how many virtual threads are alive, from a JSON thread dump of the whole process (the
+     * JDK tracks every virtual thread for it unless {@code -Djdk.trackAllThreads=false}).
+     *
+     * @return the count
+     * @throws IOException if the dump cannot be written or read
+     * @throws IllegalStateException where the JVM has no thread dump bean
+     */
+    public static int liveVirtualThreads() throws IOException {
+        Path dir = Files.createTempDirectory("co-census");
+        Path file = dir.resolve("threads.json");
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=HotSpotDiagnostic"),
+                    "dumpThreads", new Object[] {file.toString(), "JSON"},
+                    new String[] {String.class.getName(), String.class.getName()});
+            Matcher m = VIRTUAL.matcher(Files.readString(file));
+            int n = 0;
+            while (m.find()) {
+                n++;
+            }
+            return n;
+        } catch (JMException e) {
+            throw new IllegalStateException("no thread dump bean: " + e, e);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
