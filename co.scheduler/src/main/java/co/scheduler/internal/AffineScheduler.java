@@ -136,17 +136,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             throw new IllegalStateException("co: the runtime has been stopped");
         }
         long coroutineId = sequence.getAndIncrement() * count + id;
-        CoContext context = new CoContext(runtime, this, coroutineId);
-        Thread me = Thread.currentThread();
-        if (!me.isVirtual() && me != thread) {
-            // From a plain thread (an accept loop, a test, main): hand over the task, not a started
-            // thread. This scheduling thread creates and starts the coroutine itself, so the
-            // spawner pays for one queue node instead of a thread's construction and start, and
-            // the start queues the coroutine locally (no atomic, no second hand-off).
-            execute(new Spawn(coroutines, context, task, me.getContextClassLoader()));
-            return;
-        }
-        Coroutine.start(coroutines, context, task);
+        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task);
         if (Thread.currentThread().isVirtual() && CoContext.current().scheduler() == this
                 && local.size() >= SPAWN_BACKLOG) {
             // Back-pressure on a spawning loop: a coroutine that starts coroutines on its own
@@ -170,21 +160,6 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     @Override
     public void removeTimer(IoTimer timer) {
         timers.remove(timer);
-    }
-
-    /**
-     * A coroutine started from a plain thread, created on the scheduling thread (see {@link #go}).
-     * It takes the spawner's context class loader, as a thread created by the spawner would.
-     */
-    private record Spawn(ThreadFactory factory, CoContext context, Runnable task, ClassLoader loader)
-            implements Runnable {
-        @Override
-        public void run() {
-            Thread t = factory.newThread(task);
-            t.setContextClassLoader(loader);
-            t.setUncaughtExceptionHandler(context);
-            t.start();
-        }
     }
 
     /** True when the caller runs on this scheduling thread, directly or as one of its coroutines. */

@@ -151,8 +151,11 @@ public abstract class FaultSoak {
             }
         }
         quiesce(proxies, liveHandlers);
-        long fdsBefore = ProcessCensus.openFileDescriptors();
+        // The census itself opens files once (a thread dump's temporary file names come from
+        // SecureRandom, which keeps /dev/random and /dev/urandom open): take one before counting.
         int threadsBefore = ProcessCensus.liveVirtualThreads();
+        threadsBefore = ProcessCensus.liveVirtualThreads();
+        long fdsBefore = ProcessCensus.openFileDescriptors();
 
         AtomicLongArray lateness = new AtomicLongArray(server.runtime().schedulers().size());
         List<CompletableFuture<Void>> heartbeats = new ArrayList<>();

@@ -38,6 +38,7 @@ final class JdkSelectorFd {
      * @param selector a JDK selector on Linux
      * @return the descriptor, or -1 if it cannot be found
      */
+    @SuppressWarnings("try")   // the probe is closed early on purpose: the next selectNow must drop it
     static int find(Selector selector) {
         MemorySegment scratch = Sys.scratch();
         int found = -1;

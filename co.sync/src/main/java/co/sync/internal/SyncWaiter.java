@@ -2,6 +2,7 @@ package co.sync.internal;
 
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
+import co.api.spi.Deadline;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -22,10 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * waiter and gives its signal to someone else (or keeps it).
  *
  * <p>Threading: {@link #await} is called only by {@link #thread}; the other methods by any thread.
- * The queue links ({@code prev}, {@code next}, {@code linked}) and {@link #wakeNext} are guarded by
- * the lock of the primitive that queues this waiter.
+ * The queue links ({@code prev}, {@code next}, {@code linked}) and the wake chain
+ * ({@link #chainedBefore}) are guarded by the lock of the primitive that queues this waiter.
  */
-public class Waiter {
+public class SyncWaiter {
 
     /** Nobody has decided the outcome yet. */
     public static final int WAITING = -1;
@@ -38,7 +39,7 @@ public class Waiter {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(SyncWaiter.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,19 +61,19 @@ public class Waiter {
     // read and cleared by the waiting thread when it wakes without having fired. See nudge.
     private volatile boolean spinHint;
 
-    Waiter prev;
-    Waiter next;
+    SyncWaiter prev;
+    SyncWaiter next;
     boolean linked;
 
     /** Chains waiters completed under a lock so that they can be unparked after unlocking. */
-    public Waiter wakeNext;
+    private SyncWaiter wakeNext;
 
     /**
      * Creates a waiter for {@code thread}.
      *
      * @param thread the thread that will call {@link #await}, or null for a passive node
      */
-    public Waiter(Thread thread) {
+    public SyncWaiter(Thread thread) {
         this.thread = thread;
     }
 
@@ -156,13 +157,29 @@ public class Waiter {
     }
 
     /**
-     * Unparks every waiter of a {@link #wakeNext} chain.
+     * Puts this waiter, which the caller has just fired or completed under its lock, at the head of
+     * a chain that {@link #wakeAll} unparks once the lock is released. Stores only when {@code rest}
+     * is not null: this waiter's thread may be spinning on the cache line, and a needless store
+     * would steal it.
+     *
+     * @param rest the chain so far, or null
+     * @return this waiter, the new head of the chain
+     */
+    public final SyncWaiter chainedBefore(SyncWaiter rest) {
+        if (rest != null) {
+            wakeNext = rest;
+        }
+        return this;
+    }
+
+    /**
+     * Unparks every waiter of a chain made with {@link #chainedBefore}.
      *
      * @param first the first waiter, or null
      */
-    public static void wakeAll(Waiter first) {
-        for (Waiter w = first; w != null; ) {
-            Waiter next = w.wakeNext;
+    public static void wakeAll(SyncWaiter first) {
+        for (SyncWaiter w = first; w != null; ) {
+            SyncWaiter next = w.wakeNext;
             if (next != null) {
                 // Only when set: a store would steal the line from the woken thread.
                 w.wakeNext = null;
@@ -199,7 +216,7 @@ public class Waiter {
      */
     public final boolean await(long nanos, boolean spin) {
         boolean interrupted = false;
-        long deadline = Timeouts.deadline(nanos);
+        Deadline deadline = nanos > 0 ? Deadline.afterNanos(nanos) : Deadline.NONE;   // used only when nanos > 0
         // A coroutine's timed park goes through its runtime, which may use its scheduler's own
         // timer heap (affine) instead of the JDK's shared timer threads; the runtime also tells
         // whether spinning is free.
@@ -217,8 +234,8 @@ public class Waiter {
                     return true;
                 }
                 if (s == WAITING && nanos >= 0) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    long left = nanos == 0 ? 0 : deadline.remainingNanos();
+                    if (left == 0) {
                         if (cancel()) {
                             return false;
                         }
@@ -247,7 +264,7 @@ public class Waiter {
                     if (runtime == null) {
                         runtime = CoContext.current().runtime();
                     }
-                    long left = nanos < 0 ? -1 : Math.max(1, deadline - System.nanoTime());
+                    long left = nanos < 0 ? -1 : Math.max(1, nanos == 0 ? 0 : deadline.remainingNanos());
                     if (spin(runtime, left)) {
                         return true;
                     }
