@@ -406,6 +406,7 @@ final class EpollSock implements Sock {
         if (n < 0) {
             return null;
         }
+        CoContext.current().setError(Errno.OK);     // a successful call clears the last error
         SocketAddress p = peer;
         return p != null ? p : UnixDomainSocketAddress.of("");
     }
