@@ -9,6 +9,13 @@
 module co.scheduler {
     requires static osgi.core;
     requires co.api;
+    // Optional: JMX MXBeans and JFR events are used only when these are resolved (see OptionalModules);
+    // a jlink image without them runs co.
+    requires static java.management;
+    requires static jdk.jfr;
+
+    // The MXBean interfaces, for the platform MBean server's reflection.
+    exports co.scheduler.internal.jmx to java.management;
 
     uses co.api.spi.IoBackendProvider;
 

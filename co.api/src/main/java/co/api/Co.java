@@ -311,6 +311,66 @@ public final class Co {
         UncaughtExceptions.setHandler(handler);
     }
 
+    // ---------------------------------------------------------------- observability
+
+    /**
+     * Takes a snapshot of the numbers of the caller's runtime (the current coroutine's, else the
+     * process-wide one, created if needed): coroutines spawned, finished and alive, uncaught
+     * exceptions, stalls, and per scheduler its coroutines, run queue, resumes, I/O waiters, timers
+     * and busy/idle time. Never blocks; cheap enough to poll. What each number means and how fresh
+     * it is: {@link SchedulerMetrics}, {@link RuntimeMetrics}. The same numbers are published over
+     * JMX as {@code co:type=Runtime} and {@code co:type=Scheduler,id=N}.
+     *
+     * @return the snapshot; numbers the provider cannot know are -1
+     * @throws IllegalStateException if no runtime can be created, or after {@link #stop()}
+     */
+    public static RuntimeMetrics metrics() {
+        CoRuntime r = runtime();
+        if (r instanceof co.api.spi.Introspectable i) {
+            return i.metrics();
+        }
+        List<SchedulerMetrics> unknown = new java.util.ArrayList<>();
+        for (Scheduler s : r.schedulers()) {
+            unknown.add(new SchedulerMetrics(s.id(), -1, -1, -1, -1, -1, -1, -1, -1));
+        }
+        return new RuntimeMetrics(r.name(), -1, -1, -1, -1, unknown);
+    }
+
+    /**
+     * Lists every live coroutine of the caller's runtime: id, scheduler, state (running, runnable,
+     * waiting), what it waits on where co knows it (a sleep; {@code recv}, {@code send},
+     * {@code accept}, {@code connect} on which socket with which deadline; {@code Chan},
+     * {@code Mutex}, {@code Event}, {@code WaitGroup}, {@code Pool}), how long, and its stack: Go's
+     * goroutine dump. Any thread; it may wait a few hundred milliseconds at most for busy scheduling
+     * threads (a stalled one is read without its help). Costs a stack walk per coroutine: for
+     * diagnostics, not for a hot path.
+     *
+     * @return the coroutines, by scheduler then id; empty for a provider that cannot list them
+     * @throws IllegalStateException if no runtime can be created, or after {@link #stop()}
+     */
+    public static List<CoroutineInfo> coroutines() {
+        return runtime() instanceof co.api.spi.Introspectable i ? i.coroutines() : List.of();
+    }
+
+    /**
+     * Writes {@link #coroutines()} as text, one {@link CoroutineInfo#appendTo entry} per coroutine
+     * after a header line naming the provider and the count. See {@code docs/observability.md}.
+     *
+     * @param out where to write (a {@link StringBuilder}, a {@link java.io.Writer}, ...)
+     * @throws java.io.IOException if {@code out} fails
+     * @throws IllegalStateException if no runtime can be created, or after {@link #stop()}
+     */
+    public static void dumpCoroutines(Appendable out) throws java.io.IOException {
+        Objects.requireNonNull(out, "out");
+        CoRuntime r = runtime();
+        List<CoroutineInfo> all = coroutines();
+        out.append("co coroutine dump: provider ").append(r.name()).append(", ")
+                .append(Integer.toString(all.size())).append(" coroutines\n\n");
+        for (CoroutineInfo c : all) {
+            c.appendTo(out);
+        }
+    }
+
     // ---------------------------------------------------------------- sockets
 
     /**

@@ -36,4 +36,14 @@ public interface IoHost {
      * @param timer the timer
      */
     void removeTimer(IoTimer timer);
+
+    /**
+     * Hears that a coroutine begins ({@code +1}) or ends ({@code -1}) a wait in
+     * {@link IoWaiter#await}, so that the host can count the coroutines parked on I/O for its metrics.
+     * Scheduling thread only; must be cheap. The default does nothing.
+     *
+     * @param delta +1 or -1
+     */
+    default void ioWaiters(int delta) {
+    }
 }

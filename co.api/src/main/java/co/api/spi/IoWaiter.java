@@ -27,6 +27,9 @@ public final class IoWaiter extends IoTimer {
 
     private final Thread thread;
     private int state = WAITING;
+    /** What {@link #await} was given to wait on, and when it began: read by the coroutine dump. */
+    private Object blocker;
+    private long since;
     /** The next waiter in the backend's list; the backend's to use. */
     public IoWaiter next;
 
@@ -62,20 +65,48 @@ public final class IoWaiter extends IoTimer {
     }
 
     /**
+     * Returns what the waiting coroutine waits on, as given to {@link #await}. The coroutine parks on
+     * this waiter itself ({@link LockSupport#getBlocker} returns it), so that a diagnostic tool sees
+     * the channel, since when it waits ({@link #since()}) and its deadline. Any thread (a racy read
+     * for diagnostics).
+     *
+     * @return the channel (or other object) waited on, or null before {@link #await}
+     */
+    public Object blocker() {
+        return blocker;
+    }
+
+    /**
+     * Returns when {@link #await} began. Any thread (a racy read for diagnostics).
+     *
+     * @return a {@link System#nanoTime()} value
+     */
+    public long since() {
+        return since;
+    }
+
+    /**
      * Parks the calling coroutine (the one that created this waiter) until {@link #ready()}, the
-     * timeout, or an unpark, and removes the timer. Scheduling thread only.
+     * timeout, or an unpark, and removes the timer. Scheduling thread only. The host hears of the
+     * wait ({@link IoHost#ioWaiters}) for its metrics.
      *
      * @param host the scheduling thread's timer heap
      * @param timeoutMs the longest wait; negative waits forever
-     * @param blocker the object the coroutine parks on, for diagnostics
+     * @param blocker what the coroutine waits on, for diagnostics: the channel, whose addresses the
+     *     coroutine dump shows
      * @return the final state: {@link #READY}, {@link #TIMED_OUT} or {@link #WOKEN}
      */
     public int await(IoHost host, long timeoutMs, Object blocker) {
+        long now = System.nanoTime();
+        this.blocker = blocker;
+        this.since = now;
         if (timeoutMs >= 0) {
-            deadline(System.nanoTime() + timeoutMs * 1_000_000L);
+            deadline(now + timeoutMs * 1_000_000L);
             host.addTimer(this);
         }
-        LockSupport.park(blocker);
+        host.ioWaiters(1);
+        LockSupport.park(this);
+        host.ioWaiters(-1);
         if (state == WAITING) {
             state = WOKEN;
         }

@@ -129,7 +129,7 @@ public final class SelectorBackend implements IoBackend {
             w.next = interest.writers;
             interest.writers = w;
         }
-        int state = w.await(host, timeoutMs, this);
+        int state = w.await(host, timeoutMs, channel); // the channel: the coroutine dump names it
         if (state != IoWaiter.READY) {
             unlink(interest, w, readSide);
         }

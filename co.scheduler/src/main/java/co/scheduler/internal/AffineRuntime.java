@@ -1,8 +1,11 @@
 package co.scheduler.internal;
 
+import co.api.CoroutineInfo;
+import co.api.RuntimeMetrics;
 import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
+import co.api.spi.Introspectable;
 import co.api.spi.IoBackend;
 import co.api.spi.Poller;
 import java.util.List;
@@ -12,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The affine runtime: N {@link AffineScheduler}s, coroutines spread over them round-robin, and a
  * coroutine never leaves the scheduler it started on. Thread-safe.
  */
-final class AffineRuntime implements CoRuntime {
+final class AffineRuntime implements CoRuntime, Introspectable {
 
     private static final long STOP_JOIN_MILLIS = 5_000;
     private static final AtomicInteger CREATED = new AtomicInteger();
@@ -22,6 +25,7 @@ final class AffineRuntime implements CoRuntime {
     private final Computations computations;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean stopped;
+    private final Observability observability;
 
     AffineRuntime(int n) {
         if (n < 1) {
@@ -43,6 +47,17 @@ final class AffineRuntime implements CoRuntime {
         for (AffineScheduler s : schedulers) {
             s.start();
         }
+        observability = Observability.start(this, n, schedulers, prefix + "watchdog");
+    }
+
+    @Override
+    public RuntimeMetrics metrics() {
+        return AffineIntrospection.metrics(name(), schedulers, observability.watchdog());
+    }
+
+    @Override
+    public List<CoroutineInfo> coroutines() {
+        return AffineIntrospection.coroutines(schedulers, stopped);
     }
 
     @Override
@@ -140,6 +155,7 @@ final class AffineRuntime implements CoRuntime {
             return;
         }
         stopped = true;
+        observability.stop();
         for (AffineScheduler s : schedulers) {
             s.stop();
         }

@@ -74,17 +74,17 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     /** Set by the runtime before {@link #start}; Thread.start publishes it to the loop. */
     private IoBackend backend;
     private final ThreadFactory coroutines;
-    private final AtomicLong sequence = new AtomicLong();
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
-    private final MpscQueue<Runnable> remote = new MpscQueue<>();
-    private final TimerHeap timers = new TimerHeap();
+    final AtomicLong sequence = new AtomicLong();
+    final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
+    final MpscQueue<Runnable> remote = new MpscQueue<>();
+    final TimerHeap timers = new TimerHeap();
 
     /**
      * 1 while the loop is about to block in its backend, 0 otherwise. A submitter from another
      * thread that flips it 1 -> 0 owns the duty to call {@code backend.wakeup()}; see {@link #execute}.
      */
     @SuppressWarnings("unused") // accessed through SLEEPING
-    private volatile int sleeping;
+    volatile int sleeping;
     private volatile boolean stopping;
     /** Whether the last idle period was short enough that spinning before the next one pays. */
     private boolean spinPays = true;
@@ -97,12 +97,25 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
      */
     private int readyAverage8;
 
+    // Observability: written only by this thread with plain writes, read by AffineIntrospection and
+    // StallWatchdog (other threads) with opaque reads.
+    final Coroutines live;
+    final long startNanos = System.nanoTime();
+    /** Tasks run (coroutine resumes, mostly); the stall watchdog's sign of progress. */
+    long resumes;
+    /** Time spent blocked in select, and when the blocking select in progress began. */
+    long idleNanos;
+    long idleSince;
+    /** This scheduler's coroutines parked in {@code IoWaiter.await} (see {@link #ioWaiters}). */
+    int ioWaiting;
+
     AffineScheduler(AffineRuntime runtime, int id, int count, String threadName) {
         this.runtime = runtime;
         this.id = id;
         this.count = count;
         this.coroutines = CarrierThreads.factory(this);
         this.thread = new Thread(this, threadName);
+        this.live = new Coroutines(false, "coroutine@" + threadName);
         this.thread.setDaemon(true);
     }
 
@@ -136,7 +149,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             throw new IllegalStateException("co: the runtime has been stopped");
         }
         long coroutineId = sequence.getAndIncrement() * count + id;
-        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task);
+        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task, live);
         if (Thread.currentThread().isVirtual() && CoContext.current().scheduler() == this
                 && local.size() >= SPAWN_BACKLOG) {
             // Back-pressure on a spawning loop: a coroutine that starts coroutines on its own
@@ -160,6 +173,11 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     @Override
     public void removeTimer(IoTimer timer) {
         timers.remove(timer);
+    }
+
+    @Override
+    public void ioWaiters(int delta) {
+        ioWaiting += delta;
     }
 
     /** True when the caller runs on this scheduling thread, directly or as one of its coroutines. */
@@ -242,6 +260,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             if (r == null) {
                 break;
             }
+            resumes++;
             runTask(r);
         }
         for (int n = 0; n < REMOTE_BUDGET; n++) {
@@ -249,6 +268,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             if (r == null) {
                 break;
             }
+            resumes++;
             runTask(r);
         }
         long now = System.nanoTime();
@@ -275,7 +295,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         if (spinPays && SPIN_NANOS > 0 && readyAverage8 <= SPIN_MAX_READY * 8 && spin()) {
             return;
         }
-        long idleSince = System.nanoTime();
+        idleSince = System.nanoTime();
         SLEEPING.setVolatile(this, 1);
         try {
             // Re-checked after sleeping=1 is written: a computation queued before it is taken now;
@@ -290,7 +310,9 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         } finally {
             SLEEPING.setVolatile(this, 0);
         }
-        spinPays = System.nanoTime() - idleSince < SPIN_WORTH_NANOS;
+        long idle = System.nanoTime() - idleSince;
+        idleNanos += idle;
+        spinPays = idle < SPIN_WORTH_NANOS;
     }
 
     /**
@@ -374,13 +396,15 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 
     // ------------------------------------------------------------------ timers and sleep
 
-    /** A coroutine sleeping until its deadline. */
-    private static final class Sleeper extends IoTimer {
+    /** A coroutine sleeping until its deadline; its park blocker, for the coroutine dump. */
+    static final class Sleeper extends IoTimer {
         final Thread thread;
+        final long since;
         boolean fired;
 
-        Sleeper(Thread thread, long deadline) {
+        Sleeper(Thread thread, long since, long deadline) {
             this.thread = thread;
+            this.since = since;
             deadline(deadline);
         }
 
@@ -393,10 +417,11 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 
     /** Sleeps the calling coroutine of this scheduler on this scheduler's timer heap. */
     void sleep(long ms) {
-        Sleeper s = new Sleeper(Thread.currentThread(), System.nanoTime() + ms * 1_000_000L);
+        long now = System.nanoTime();
+        Sleeper s = new Sleeper(Thread.currentThread(), now, now + ms * 1_000_000L);
         timers.add(s);
         while (!s.fired) {
-            LockSupport.park(this);
+            LockSupport.park(s);
             if (Thread.currentThread().isInterrupted()) {
                 timers.remove(s);
                 return;
@@ -404,12 +429,19 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         }
     }
 
-    /** Unparks a coroutine when its timed park is up. */
-    private static final class Unparker extends IoTimer {
+    /**
+     * Unparks a coroutine when its timed park is up. It is also the park blocker, so that the
+     * coroutine dump sees the deadline and the caller's own blocker.
+     */
+    static final class Unparker extends IoTimer {
         final Thread thread;
+        final Object blocker;
+        final long since;
 
-        Unparker(Thread thread, long deadline) {
+        Unparker(Thread thread, Object blocker, long since, long deadline) {
             this.thread = thread;
+            this.blocker = blocker;
+            this.since = since;
             deadline(deadline);
         }
 
@@ -424,9 +456,10 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
      * contract of {@link LockSupport#parkNanos(Object, long)} (spurious returns allowed).
      */
     void parkNanos(Object blocker, long nanos) {
-        Unparker u = new Unparker(Thread.currentThread(), System.nanoTime() + nanos);
+        long now = System.nanoTime();
+        Unparker u = new Unparker(Thread.currentThread(), blocker, now, now + nanos);
         timers.add(u);
-        LockSupport.park(blocker);
+        LockSupport.park(u);
         if (u.heapIndex() >= 0) {
             timers.remove(u);
         }

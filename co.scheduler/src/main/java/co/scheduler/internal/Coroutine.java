@@ -4,15 +4,30 @@ import co.api.spi.CoContext;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Starts coroutine threads. A coroutine is a virtual thread that runs the user's task directly (no
- * wrapper object and no wrapper frame on its stack) and whose uncaught-exception handler is its
- * {@link CoContext}: {@link CoContext#current()} finds the context with one field read of the
- * thread, and whatever escapes the task reaches {@link co.api.spi.UncaughtExceptions} through the
- * JDK's own uncaught-exception dispatch, after which the thread ends and its scheduler goes on.
+ * A coroutine: the body a coroutine thread runs, and its entry in its scheduler's list of live
+ * coroutines ({@link Coroutines}), which the coroutine dump and the stall watchdog read. The thread's
+ * uncaught-exception handler is its {@link CoContext}: {@link CoContext#current()} finds the context
+ * with one field read of the thread, and whatever escapes the task reaches
+ * {@link co.api.spi.UncaughtExceptions} through the JDK's own uncaught-exception dispatch, after
+ * which the thread ends and its scheduler goes on.
+ *
+ * <p>Threading: {@link #run} links and unlinks this entry on the coroutine's own thread; on the
+ * affine scheduler that is always the one scheduling thread that owns the list.
  */
-final class Coroutine {
+final class Coroutine implements Runnable {
 
-    private Coroutine() {
+    final CoContext context;
+    private final Runnable task;
+    private final Coroutines list;
+    /** The coroutine's thread; set by the thread itself when it starts. */
+    Thread thread;
+    Coroutine prev;
+    Coroutine next;
+
+    private Coroutine(CoContext context, Runnable task, Coroutines list) {
+        this.context = context;
+        this.task = task;
+        this.list = list;
     }
 
     /**
@@ -21,10 +36,25 @@ final class Coroutine {
      * @param factory makes the (virtual) thread
      * @param context the coroutine's context
      * @param task the body
+     * @param list the live-coroutine list of its scheduler, which also names the thread
      */
-    static void start(ThreadFactory factory, CoContext context, Runnable task) {
-        Thread t = factory.newThread(task);
+    static void start(ThreadFactory factory, CoContext context, Runnable task, Coroutines list) {
+        Thread t = factory.newThread(new Coroutine(context, task, list));
+        t.setName(list.threadName);
         t.setUncaughtExceptionHandler(context);
         t.start();
+    }
+
+    @Override
+    public void run() {
+        list.enter(this);
+        try {
+            task.run();
+        } catch (Throwable e) {
+            list.uncaught();
+            throw e; // on to the JDK's dispatch: the context reports it
+        } finally {
+            list.exit(this);
+        }
     }
 }

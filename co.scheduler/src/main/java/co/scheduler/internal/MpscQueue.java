@@ -88,4 +88,20 @@ final class MpscQueue<E> {
     boolean isEmpty() {
         return head == tail;
     }
+
+    /**
+     * Counts the elements, up to {@code limit}; any thread. From a thread other than the consumer it
+     * is an estimate (the consumer may be taking elements meanwhile): for metrics only.
+     *
+     * @param limit the most to count
+     * @return the count, at most {@code limit}
+     */
+    @SuppressWarnings("unchecked")
+    int sizeEstimate(int limit) {
+        int n = 0;
+        for (Node<E> x = (Node<E>) NEXT.getAcquire(head); x != null && n < limit; x = (Node<E>) NEXT.getAcquire(x)) {
+            n++;
+        }
+        return n;
+    }
 }

@@ -1,8 +1,11 @@
 package co.scheduler.internal;
 
+import co.api.CoroutineInfo;
+import co.api.RuntimeMetrics;
 import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
+import co.api.spi.Introspectable;
 import co.api.spi.Poller;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,22 +20,38 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Co.schedulerId()} and coroutine ids keep their meaning, but two coroutines of one logical
  * scheduler may run in parallel. Thread-safe.
  */
-final class VirtualRuntime implements CoRuntime {
+final class VirtualRuntime implements CoRuntime, Introspectable {
 
     private final List<Scheduler> schedulers;
     private final AtomicInteger next = new AtomicInteger();
     private final ThreadFactory factory = Thread.ofVirtual().factory();
     private volatile boolean stopped;
+    private final Observability observability;
+    /** Per logical scheduler: its live coroutines (for metrics and the coroutine dump). */
+    private final Coroutines[] live;
 
     VirtualRuntime(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("co: need at least one scheduler: " + n);
         }
         List<Scheduler> list = new ArrayList<>(n);
+        live = new Coroutines[n];
         for (int i = 0; i < n; i++) {
+            live[i] = new Coroutines(true, "coroutine@virtual-scheduler-" + i);
             list.add(new Logical(i, n));
         }
         schedulers = List.copyOf(list);
+        observability = Observability.start(this, n, null, null);
+    }
+
+    @Override
+    public RuntimeMetrics metrics() {
+        return VirtualIntrospection.metrics(name(), live);
+    }
+
+    @Override
+    public List<CoroutineInfo> coroutines() {
+        return VirtualIntrospection.coroutines(live);
     }
 
     /** One logical scheduler: an id and a coroutine-id sequence. */
@@ -58,7 +77,7 @@ final class VirtualRuntime implements CoRuntime {
                 throw new IllegalStateException("co: the runtime has been stopped");
             }
             long coroutineId = sequence.getAndIncrement() * count + id;
-            Coroutine.start(factory, new CoContext(VirtualRuntime.this, this, coroutineId), task);
+            Coroutine.start(factory, new CoContext(VirtualRuntime.this, this, coroutineId), task, live[id]);
         }
     }
 
@@ -108,6 +127,7 @@ final class VirtualRuntime implements CoRuntime {
     @Override
     public void stop() {
         stopped = true;
+        observability.stop();
     }
 
     @Override

@@ -44,13 +44,24 @@ final class EpollBackend implements IoBackend {
     private final MemorySegment drain;
     private final int epfd;
     private final int eventfd;
-    private volatile boolean closed;
+    /**
+     * Wake-ups in progress (they write to the eventfd), with the sign bit set once closed: the
+     * eventfd is closed by {@link #close()} or by the last wake-up after it, so that a late
+     * {@code wakeup()} from another thread never writes to a reused descriptor number.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger wakers = new java.util.concurrent.atomic.AtomicInteger();
+    private boolean closed;
     /** Registrations by descriptor; a slot is replaced when the number is reused. */
     private Registration[] byFd = new Registration[256];
     private int registered;
     private int readyCount;
     /** The JDK selector for JDK channels, made on the first such wait; null until then. */
     private SelectorBackend jdk;
+    /**
+     * Set when a JDK channel's registration or interest changed: the JDK applies such changes to
+     * its epoll instance only at its next selection, so the loop selects once before it blocks.
+     */
+    private boolean jdkPending;
 
     /** One socket's waiters on this scheduler. */
     static final class Registration {
@@ -63,6 +74,12 @@ final class EpollBackend implements IoBackend {
          * before a read that then comes back short (see {@link EpollSock#recv}).
          */
         boolean readable = true;
+        /**
+         * Set for good once an event reported the peer's end (FIN, RST or an error): a read then
+         * never waits first, since a short read no longer proves the socket drained (data followed
+         * by end of stream or a reset reads short, and the next read returns at once).
+         */
+        boolean ended;
 
         Registration(EpollSock sock, EpollBackend backend) {
             this.sock = sock;
@@ -118,6 +135,14 @@ final class EpollBackend implements IoBackend {
     }
 
     private int waitAndDispatch(int timeoutMs) throws IOException {
+        int flushed = 0;
+        if (jdkPending) {
+            jdkPending = false;
+            flushed = jdk.pollNow();                   // applies the JDK's queued epoll_ctl calls
+            if (flushed > 0) {
+                timeoutMs = 0;                         // coroutines to run: do not block
+            }
+        }
         int n = Sys.epollWait(scratch, epfd, events, MAX_EVENTS, timeoutMs);
         if (n < 0) {
             int err = Sys.errno(scratch);
@@ -126,7 +151,7 @@ final class EpollBackend implements IoBackend {
             }
             throw SysErrors.io("epoll_wait", err);
         }
-        readyCount = 0;
+        readyCount = flushed;
         for (int i = 0; i < n; i++) {
             long at = (long) i * Sys.EPOLL_EVENT_SIZE;
             int mask = events.get(ValueLayout.JAVA_INT_UNALIGNED, at);
@@ -150,6 +175,9 @@ final class EpollBackend implements IoBackend {
         readyCount++;
         if ((mask & READ_EVENTS) != 0) {
             r.readable = true;
+            if ((mask & (Sys.EPOLLRDHUP | Sys.EPOLLHUP | Sys.EPOLLERR)) != 0) {
+                r.ended = true;
+            }
             IoWaiter w = r.readers;
             if (w != null) {
                 r.readers = null;
@@ -176,8 +204,13 @@ final class EpollBackend implements IoBackend {
 
     @Override
     public void wakeup() {
-        if (!closed) {
-            Sys.write(IGNORED, eventfd, ONE, 8);
+        if (wakers.getAndIncrement() < 0) {
+            wakers.decrementAndGet();                // closed before we came: nothing to wake
+            return;
+        }
+        Sys.write(IGNORED, eventfd, ONE, 8);
+        if (wakers.decrementAndGet() == Integer.MIN_VALUE) {
+            Sys.close(IGNORED, eventfd);             // close() ran meanwhile and left it to us
         }
     }
 
@@ -190,7 +223,9 @@ final class EpollBackend implements IoBackend {
         if (jdk != null) {
             jdk.close();
         }
-        Sys.close(scratch, eventfd);
+        if (wakers.getAndAdd(Integer.MIN_VALUE) == 0) {
+            Sys.close(scratch, eventfd);
+        }
         Sys.close(scratch, epfd);
         Arrays.fill(byFd, null);
         // The arena outlives nothing that may still use it: only this thread touched it.
@@ -326,7 +361,9 @@ final class EpollBackend implements IoBackend {
 
     @Override
     public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        return jdk().await(channel, ops, timeoutMs);
+        SelectorBackend s = jdk();
+        jdkPending = true;                             // set before the wait parks this coroutine
+        return s.await(channel, ops, timeoutMs);
     }
 
     @Override
@@ -334,6 +371,9 @@ final class EpollBackend implements IoBackend {
         SelectorBackend s = jdk;
         if (s != null) {
             s.release(channel, ops);
+            if ((ops & java.nio.channels.SelectionKey.OP_CONNECT) != 0) {
+                jdkPending = true;                     // the only release that changes interest
+            }
         }
     }
 

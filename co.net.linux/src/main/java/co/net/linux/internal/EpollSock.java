@@ -78,6 +78,8 @@ final class EpollSock implements Sock {
     private volatile Set<Thread> others;
     private volatile boolean listening;
     private volatile boolean connected;
+    /** Set by {@code shutdown('r')}: reads return at once from then on, so none waits first. */
+    private volatile boolean inputShut;
     private volatile SocketAddress peer;
     /** This socket's registration on the last epoll backend that waited for it (a cache). */
     private EpollBackend.Registration registration;
@@ -345,7 +347,7 @@ final class EpollSock implements Sock {
             if (r == null) {
                 return -1;
             }
-            if (!r.readable) {
+            if (!r.readable && !r.ended && !inputShut) {
                 deadline = deadline(ms);
                 waited = true;
                 if (!await(ctx, true, deadline, rd)) {
@@ -482,6 +484,9 @@ final class EpollSock implements Sock {
                 return Errors.fail(Errno.ENOTCONN, "socket is listening");
             }
             int h = how == 'r' ? Sys.SHUT_RD : how == 'w' ? Sys.SHUT_WR : Sys.SHUT_RDWR;
+            if (how != 'w') {
+                inputShut = true;
+            }
             synchronized (ctl) {
                 if (Sys.shutdown(ctl, fd, h) < 0) {
                     return Errors.fail(Sys.errno(ctl), "shutdown");

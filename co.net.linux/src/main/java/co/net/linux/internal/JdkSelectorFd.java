@@ -41,6 +41,7 @@ final class JdkSelectorFd {
     @SuppressWarnings("try")   // the probe is closed early on purpose: the next selectNow must drop it
     static int find(Selector selector) {
         MemorySegment scratch = Sys.scratch();
+        int found = -1;
         try (DatagramChannel probe = DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             probe.configureBlocking(false);
@@ -63,7 +64,6 @@ final class JdkSelectorFd {
             SelectionKey key = probe.register(selector, SelectionKey.OP_READ);
             selector.selectNow();                         // the JDK registers with epoll_ctl here
             Pattern target = Pattern.compile("(?m)^tfd:\\s+" + probeFd + "\\s");
-            int found = -1;
             for (int fd : descriptors("anon_inode:[eventpoll]")) {
                 String info;
                 try {
@@ -77,12 +77,15 @@ final class JdkSelectorFd {
                 }
             }
             key.cancel();
-            probe.close();
-            selector.selectNow();                         // deregisters and closes the probe now
-            return found;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+        try {
+            selector.selectNow();                         // deregisters the closed probe now
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return found;
     }
 
     private static int type(MemorySegment scratch, int fd) {

@@ -140,6 +140,7 @@ final class Sys {
     private Sys() {
     }
 
+    @SuppressWarnings("restricted") // native access: the module needs --enable-native-access (Availability)
     private static MethodHandle bind(Linker linker, SymbolLookup libc, String name, FunctionDescriptor fd,
             Linker.Option... options) {
         MemorySegment symbol = libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in libc"));
