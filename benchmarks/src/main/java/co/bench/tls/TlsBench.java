@@ -4,7 +4,6 @@ import co.api.Co;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsTransports;
 import io.netty.bootstrap.Bootstrap;
@@ -35,7 +34,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -285,11 +283,8 @@ public final class TlsBench {
 
         @Override
         public void start() throws Exception {
-            for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
-                if (p.name().equals(System.getProperty("co.bench.scheduler", "affine"))) {
-                    rt = p.create(Runtime.getRuntime().availableProcessors());
-                }
-            }
+            rt = CoRuntime.create(System.getProperty("co.bench.scheduler", "affine"),
+                    Runtime.getRuntime().availableProcessors());
             SSLContext serverSide = serverContext;
             SSLContext clientSide = clientContext();
             if (taskMode != null) {

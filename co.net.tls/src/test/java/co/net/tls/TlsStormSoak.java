@@ -36,15 +36,14 @@ import org.junit.jupiter.api.Timeout;
  * (measured: 9,827 of 10,000 failed). OpenSSL under asyncio answers each flight in well under a
  * millisecond of CPU.
  *
- * <p>Why a first storm of 2,000 ({@code -Dco.storm.warmup}): a cold JVM handshakes slowly while its
- * JIT compiles the crypto (measured here: about 135 a second for the first minute, against 500 warm),
- * and the kernel gives up on a connection whose final ACK it had to drop for a full backlog after
- * {@code tcp_synack_retries} (5: about 63 s), resetting it. Cold, 1,901 of 10,000 were reset that
- * way, none by co (no handshake timed out). The warm-up storm is held to the same checks.
- *
- * <p>Run: {@code mvn -pl co.net.tls -am verify -Psoak -Dtest=TlsStormSoak
- * -Dsurefire.failIfNoSpecifiedTests=false}. {@code -Dco.storm.clients} and
- * {@code -Dco.storm.seconds} change the size.
+ * <p>State (2026-11-28): co drops none: no handshake timed out and every admitted connection echoed
+ * every byte. But the storm does not yet pass: of 10,000, about 2,000 are reset by the kernel
+ * (Python sees {@code ConnectionResetError} in connect): the server drains about 130 handshakes a
+ * second here, and a connection whose final ACK the kernel dropped for a full backlog is reset after
+ * {@code tcp_synack_retries} (5: about 63 s). The rate is bound by the admission: 256 handshakes in
+ * flight over the time each waits for a client process that is itself busy with 10,000 sockets (a
+ * first storm of 2,000, {@code -Dco.storm.warmup=2000}, passed, and warming the JIT with it did not
+ * change the rate). See docs/reliability.md.
  */
 class TlsStormSoak {
 
@@ -87,9 +86,8 @@ class TlsStormSoak {
                     }
                 });
                 InetSocketAddress at = (InetSocketAddress) listener.localAddress();
-                // A first, smaller storm warms the server's JIT (see the class comment); it must lose
-                // nothing either. Then the storm itself.
-                int warmUp = Integer.getInteger("co.storm.warmup", 2000);
+                // An optional first, smaller storm (see the class comment); it must lose nothing either.
+                int warmUp = Integer.getInteger("co.storm.warmup", 0);
                 if (warmUp > 0) {
                     storm(at, pki, warmUp, 5, result, stderr, accepted, echoed, cleanEnds, failures);
                 }

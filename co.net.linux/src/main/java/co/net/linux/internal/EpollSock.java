@@ -406,6 +406,7 @@ final class EpollSock implements Sock {
         if (n < 0) {
             return null;
         }
+        CoContext.current().setError(Errno.OK);             // a success clears the last error (co.api.Sock)
         SocketAddress p = peer;
         return p != null ? p : UnixDomainSocketAddress.of("");
     }
