@@ -8,6 +8,7 @@
  * {@link java.util.ServiceLoader}.
  */
 module co.api {
+    requires static osgi.core;
     exports co.api;
     exports co.api.spi;
 

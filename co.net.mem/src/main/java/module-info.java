@@ -8,7 +8,8 @@
  * {@link co.api.Co#transport(String) Co.transport("mem")}.
  */
 module co.net.mem {
-    requires co.api;
+    requires static osgi.core;
+    requires transitive co.api;
 
     exports co.net.mem;
 

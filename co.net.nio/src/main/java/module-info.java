@@ -7,6 +7,7 @@
  * {@link co.api.Co#transport(String) Co.transport("nio")} and {@link co.api.Sock}.
  */
 module co.net.nio {
+    requires static osgi.core;
     requires co.api;
 
     provides co.api.spi.TransportProvider with co.net.nio.internal.NioTransportProvider;

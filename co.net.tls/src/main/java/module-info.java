@@ -7,7 +7,8 @@
  * ({@link co.net.tls.TlsSock}); the engine driver is internal.
  */
 module co.net.tls {
-    requires co.api;
+    requires static osgi.core;
+    requires transitive co.api;
 
     exports co.net.tls;
 

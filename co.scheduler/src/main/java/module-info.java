@@ -7,6 +7,7 @@
  * <p>Exports nothing: use {@link co.api.Co}. Select a provider with {@code -Dco.scheduler=NAME}.
  */
 module co.scheduler {
+    requires static osgi.core;
     requires co.api;
     // Optional: JMX MXBeans and JFR events are used only when these are resolved (see OptionalModules);
     // a jlink image without them runs co.

@@ -167,11 +167,33 @@ public final class Co {
     /**
      * Returns the current coroutine's scheduler id (co's {@code scheduler_id()}).
      *
+     * <p><b>One at a time, or not.</b> On the {@code affine} scheduler a scheduler is one thread:
+     * its coroutines never run at the same time, so C++ co's per-scheduler data pattern (an array of
+     * {@code schedulerNum()} slots, each touched without a lock by the coroutines of the scheduler
+     * with that id) is safe. On the {@code virtual} fallback (no {@code --add-opens}; see README,
+     * "Running the affine scheduler") the ids are only logical: two coroutines with the same
+     * scheduler id may run at the same time on different carrier threads, and such data needs a
+     * lock or an atomic. {@link #serialSchedulers()} tells which case the caller is in.
+     *
      * @return from 0 to {@code schedulerNum() - 1}, or -1 outside a coroutine
      */
     public static int schedulerId() {
         Scheduler s = CoContext.current().scheduler();
         return s == null ? -1 : s.id();
+    }
+
+    /**
+     * Tells whether the coroutines of one scheduler run one at a time (never in parallel), so that
+     * data kept per {@link #schedulerId()} and touched only by that scheduler's coroutines needs no
+     * lock. True on the {@code affine} scheduler; false on the {@code virtual} fallback, whose
+     * scheduler ids are logical. Refers to the caller's runtime, as {@link #runtime()} does (and so
+     * may create the process-wide runtime). Never blocks; any thread.
+     *
+     * @return true if coroutines sharing a scheduler id never run at the same time
+     * @throws IllegalStateException if no scheduler provider is available, or after {@link #stop()}
+     */
+    public static boolean serialSchedulers() {
+        return runtime().affine();
     }
 
     /**

@@ -1,5 +1,6 @@
 package co.api;
 
+import co.api.spi.CoContext;
 import co.api.spi.Poller;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -80,26 +81,45 @@ public final class IoEvent implements AutoCloseable {
 
     /**
      * Waits until the channel may be ready, at most {@code ms} milliseconds. Suspends the calling
-     * coroutine (or blocks a plain thread). A {@code true} return means "try the operation again":
-     * it may still would-block, in which case wait again.
+     * coroutine (or blocks a plain thread; that needs no coroutine runtime and works after
+     * {@link Co#stop()}). A {@code true} return means "try the operation again": it may still
+     * would-block, in which case wait again.
      *
-     * @param ms the longest wait in milliseconds, -1 for ever
+     * @param ms the longest wait in milliseconds, -1 for ever, 0 to look without waiting
      * @return true when the channel may be ready (or the wait was woken because another thread
-     *     closed the socket that owns it); false on timeout, with {@link Co#timeout()} true and
-     *     {@link Co#error()} {@link Errno#ETIMEDOUT}, or if the thread is interrupted
-     *     ({@link Errno#EINTR}, interrupt status kept)
+     *     closed the socket that owns it), with {@link Co#timeout()} false even if an earlier call
+     *     timed out; false on timeout, with {@link Co#timeout()} true and {@link Co#error()}
+     *     {@link Errno#ETIMEDOUT}, or if the thread is interrupted ({@link Errno#EINTR}, interrupt
+     *     status kept)
      * @throws java.nio.channels.IllegalBlockingModeException if the channel is in blocking mode
      */
     public boolean await(int ms) {
+        CoContext ctx = CoContext.current();
         if (poller == null) {
-            poller = Co.runtime().poller();
+            poller = ctx.poller();
         }
         int now = opsNow();
         if (ops != 0 && ops != now) {
             poller.release(channel, ops);
         }
         ops = now;
-        return poller.await(channel, now, ms);
+        if (!poller.await(channel, now, ms)) {
+            return false;
+        }
+        ctx.clearTimeout();
+        return true;
+    }
+
+    /**
+     * Waits until the channel may be ready, for ever (co's {@code IoEvent::wait()} with its default
+     * {@code ms = -1}); see {@link #await(int)}.
+     *
+     * @return true when the channel may be ready; false if the thread is interrupted
+     *     ({@link Errno#EINTR})
+     * @throws java.nio.channels.IllegalBlockingModeException if the channel is in blocking mode
+     */
+    public boolean await() {
+        return await(-1);
     }
 
     /** Drops the registered interest (co's {@code ~IoEvent}). Never blocks; safe to call twice. */

@@ -1,6 +1,7 @@
 package co.api;
 
 import co.api.internal.SockStreams;
+import co.api.spi.Deadline;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketAddress;
@@ -20,9 +21,24 @@ import java.nio.channels.ByteChannel;
  * failures; they throw only for programming errors (null arguments).
  *
  * <p><b>Blocking and timeouts.</b> Every method that can wait takes {@code ms}: the longest wait in
- * milliseconds, {@code -1} for ever. In a coroutine a wait suspends only the calling coroutine; its
- * scheduling thread goes on with others. On a plain thread the call blocks that thread (it waits
- * through a shared poller), with the same results.
+ * milliseconds; any negative value (-1) waits for ever; {@code 0} means "do not wait": the call
+ * does what it can at once (a {@code recv} or {@code recvn} returns bytes already buffered) and
+ * returns -1 with {@link Errno#ETIMEDOUT} only if it would have to wait. In a coroutine a wait
+ * suspends only the calling coroutine; its scheduling thread goes on with others. On a plain thread
+ * the call blocks that thread (it waits through a shared poller, without creating or needing a
+ * coroutine runtime, so it works after {@link Co#stop()} too), with the same results. Transports
+ * turn {@code ms} into a {@link Deadline}, which gives these meanings one implementation.
+ *
+ * <p><b>Edge cases, the same on every transport</b> (the transport suite holds each one to them):
+ * <ul>
+ *   <li>{@link #close(int)} (and {@link #reset(int)}) on a socket that is already closed returns -1
+ *       with {@link Errno#EBADF} at once, without the delay; {@link #close()} stays silent.
+ *   <li>{@link #recvfrom} on a stream socket is {@link #recv} that also names the source: the
+ *       connected peer, also at end of stream (when {@code buf} gained no bytes). A call that
+ *       returns an address clears the last error ({@link Co#error()} is 0).
+ *   <li>{@code recvn(buf, 0)} returns the requested bytes if they are all buffered, and -1 with
+ *       {@link Errno#ETIMEDOUT} otherwise (the bytes it took stay in {@code buf}).
+ * </ul>
  *
  * <p><b>Threads.</b> One coroutine may receive while another sends on the same socket. Two
  * coroutines receiving (or two sending) at once on one stream socket is not an error but their
@@ -162,14 +178,10 @@ public interface Sock extends AutoCloseable {
      */
     default int recvn(ByteBuffer buf, int ms) {
         int want = buf.remaining();
-        long deadline = ms < 0 ? 0 : System.nanoTime() + ms * 1_000_000L;
+        Deadline deadline = Deadline.after(ms);
         while (buf.hasRemaining()) {
-            int left = ms < 0 ? -1 : SockStreams.remainingMillis(deadline);
-            if (left == 0) {
-                co.api.spi.CoContext.current().setTimedOut();
-                return -1;
-            }
-            int n = recv(buf, left);
+            // Once the deadline has passed this is recv(buf, 0): what is buffered, or ETIMEDOUT.
+            int n = recv(buf, deadline.remainingMillis());
             if (n <= 0) {
                 return n;
             }
@@ -203,11 +215,12 @@ public interface Sock extends AutoCloseable {
 
     /**
      * Receives one datagram and tells where it came from (co's {@code recvfrom}). A datagram larger
-     * than {@code buf.remaining()} is truncated.
+     * than {@code buf.remaining()} is truncated. On a stream socket it receives as {@link #recv}
+     * and returns the peer's address, also at end of stream (then {@code buf} gains no bytes).
      *
-     * @param buf the buffer; its position advances by the datagram's length
-     * @param ms the longest wait, -1 for ever
-     * @return the sender's address, or null on timeout or error
+     * @param buf the buffer; its position advances by what was received
+     * @param ms the longest wait, -1 for ever, 0 for none
+     * @return the source's address, with the last error cleared; or null on timeout or error
      */
     SocketAddress recvfrom(ByteBuffer buf, int ms);
 
@@ -265,10 +278,10 @@ public interface Sock extends AutoCloseable {
 
     /**
      * Closes the socket (co's {@code close(fd, ms)}): with {@code ms > 0}, first sleeps that long
-     * (so a peer can read what was sent), then closes.
+     * (so a peer can read what was sent; a coroutine sleeps, a plain thread blocks), then closes.
      *
-     * @param ms how long to wait before closing, 0 for none
-     * @return 0, or -1 on error
+     * @param ms how long to wait before closing, 0 (or negative) for none
+     * @return 0, or -1 on error: {@link Errno#EBADF} at once if the socket is already closed
      */
     int close(int ms);
 
@@ -282,13 +295,33 @@ public interface Sock extends AutoCloseable {
     int shutdown(char how);
 
     /**
+     * Half-closes both directions (co's {@code shutdown} with its default {@code 'b'}); see
+     * {@link #shutdown(char)}. Never blocks.
+     *
+     * @return 0, or -1 on error
+     */
+    default int shutdown() {
+        return shutdown('b');
+    }
+
+    /**
      * Resets a TCP connection (co's {@code reset_tcp_socket}): closes it with an RST, so this side
      * does not enter TIME_WAIT. With {@code ms > 0}, first sleeps that long.
      *
-     * @param ms how long to wait before the reset, 0 for none
-     * @return 0, or -1 on error
+     * @param ms how long to wait before the reset, 0 (or negative) for none
+     * @return 0, or -1 on error: {@link Errno#EBADF} at once if the socket is already closed
      */
     int reset(int ms);
+
+    /**
+     * Resets a TCP connection at once (co's {@code reset_tcp_socket} with its default
+     * {@code ms = 0}); see {@link #reset(int)}.
+     *
+     * @return 0, or -1 on error
+     */
+    default int reset() {
+        return reset(0);
+    }
 
     /**
      * Reads a socket option (co's {@code getsockopt}).

@@ -62,6 +62,9 @@ class ProviderSelectionTest {
         assertTrue(r.out().contains("provider=virtual n=2 ran=true"), r.out());
         int warnings = r.err().split("--add-opens java.base/java.lang=ALL-UNNAMED", -1).length - 1;
         assertEquals(1, warnings, r.err());
+        // The warning points to the recipes that need no hand-typed flag.
+        assertTrue(r.err().contains("Add-Opens: java.base/java.lang") && r.err().contains("--add-options")
+                && r.err().contains("Running the affine scheduler"), r.err());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What co's own providers promise beyond {@link co.testkit.SchedulerContract} (which
@@ -41,6 +44,35 @@ class SchedulerContractTest {
     @AfterAll
     static void stopAll() {
         RUNTIMES.values().forEach(CoRuntime::stop);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"affine", "virtual"})
+    void serialSchedulersSaysWhetherOneSchedulersCoroutinesRunOneAtATime(String provider) throws Exception {
+        CoRuntime rt = rt(provider);
+        boolean serial = Runtimes.call(rt, Co::serialSchedulers);
+        assertEquals(provider.equals("affine"), serial);
+        assertEquals(rt.affine(), serial);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"affine", "virtual"})
+    void aCoroutineStartedFromAPlainThreadTakesItsContextClassLoaderAndItsSchedulersIds(String provider)
+            throws Exception {
+        CoRuntime rt = rt(provider);
+        ClassLoader mine = new ClassLoader(getClass().getClassLoader()) { };
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(mine);
+        try {
+            for (Scheduler s : rt.schedulers()) {
+                CompletableFuture<String> seen = new CompletableFuture<>();
+                s.go(() -> seen.complete((Thread.currentThread().getContextClassLoader() == mine) + " "
+                        + Co.schedulerId() + " " + (Co.coroutineId() % N)));
+                assertEquals("true " + s.id() + " " + s.id(), seen.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 package co.sync;
 
 import co.sync.internal.Timeouts;
-import co.sync.internal.Waiter;
+import co.sync.internal.SyncWaiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -85,7 +85,7 @@ public final class Chan<T> {
     private Node sendTail; // guarded by lock
     private Node recvHead; // queued receivers; guarded by lock
     private Node recvTail; // guarded by lock
-    private Waiter toWake; // guarded by lock: waiters completed by the holder, unparked on unlock
+    private SyncWaiter toWake; // guarded by lock: waiters completed by the holder, unparked on unlock
 
     // Volatile: written under lock, read lock-free by isClosed().
     private volatile boolean closed;
@@ -495,15 +495,11 @@ public final class Chan<T> {
      * @return true if this call fired the owner
      */
     private boolean fire(Node n) {
-        Waiter owner = n.owner;
+        SyncWaiter owner = n.owner;
         if (!owner.tryFire(n.index)) {
             return false;
         }
-        Waiter chain = toWake;
-        if (chain != null) {
-            owner.wakeNext = chain; // written only when needed: see the note on the queues
-        }
-        toWake = owner;
+        toWake = owner.chainedBefore(toWake); // stores only when needed: see the note on the queues
         return true;
     }
 
@@ -542,14 +538,14 @@ public final class Chan<T> {
 
     /** Unlocks, then unparks the waiters completed under the lock (so they do not contend for it). */
     void unlockAndWake() {
-        Waiter w = toWake;
+        SyncWaiter w = toWake;
         if (w != null) {
             // Written only when set: an unconditional store would dirty this line for the next
             // locker on another core even when nobody is woken.
             toWake = null;
         }
         unlock();
-        Waiter.wakeAll(w);
+        SyncWaiter.wakeAll(w);
     }
 
     long id() {
@@ -578,8 +574,8 @@ public final class Chan<T> {
      * A queued send or receive. For a plain send or receive the node is its own waiter; a select
      * queues one node per case, all owned by the select's waiter.
      */
-    static final class Node extends Waiter {
-        final Waiter owner;
+    static final class Node extends SyncWaiter {
+        final SyncWaiter owner;
         final int index;
         Node qprev; // queue links, guarded by the channel's lock
         Node qnext;
@@ -592,7 +588,7 @@ public final class Chan<T> {
             this.index = 0;
         }
 
-        Node(Waiter owner, int index) {
+        Node(SyncWaiter owner, int index) {
             super(null);
             this.owner = owner;
             this.index = index;

@@ -1,7 +1,7 @@
 package co.sync;
 
 import co.sync.internal.Timeouts;
-import co.sync.internal.Waiter;
+import co.sync.internal.SyncWaiter;
 import co.sync.internal.WaiterQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -77,15 +77,12 @@ public final class Event {
      * becomes signaled. A manual-reset event stays signaled until {@link #reset()}. Never blocks.
      */
     public void signal() {
-        Waiter woken = null;
+        SyncWaiter woken = null;
         lock.lock();
         try {
-            for (Waiter w; (w = waiters.poll()) != null; ) {
+            for (SyncWaiter w; (w = waiters.poll()) != null; ) {
                 if (w.tryFire(0)) {
-                    if (woken != null) {
-                        w.wakeNext = woken; // only when needed: w may be spinning on this line
-                    }
-                    woken = w;
+                    woken = w.chainedBefore(woken); // stores only when needed: w may be spinning
                 }
                 // else: it timed out and is on its way out; it does not consume this signal.
             }
@@ -96,7 +93,7 @@ public final class Event {
             lock.unlock();
         }
         // Unpark after unlocking so that a woken waiter does not immediately contend for the lock.
-        Waiter.wakeAll(woken);
+        SyncWaiter.wakeAll(woken);
     }
 
     /** Makes the event unsignaled. Never blocks. */
@@ -125,7 +122,7 @@ public final class Event {
         if (tryConsume()) {
             return true;
         }
-        Waiter w;
+        SyncWaiter w;
         lock.lock();
         try {
             if (tryConsume()) {
@@ -134,7 +131,7 @@ public final class Event {
             if (nanos == 0) {
                 return false;
             }
-            w = new Waiter(Thread.currentThread());
+            w = new SyncWaiter(Thread.currentThread());
             waiters.add(w);
         } finally {
             lock.unlock();
@@ -154,11 +151,6 @@ public final class Event {
 
     /** For tests: the number of queued waiters. */
     int queued() {
-        lock.lock();
-        try {
-            return waiters.size();
-        } finally {
-            lock.unlock();
-        }
+        return waiters.size(lock);
     }
 }

@@ -1,6 +1,6 @@
 package co.sync;
 
-import co.sync.internal.Waiter;
+import co.sync.internal.SyncWaiter;
 import co.sync.internal.WaiterQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -73,7 +73,7 @@ public final class Mutex {
         if (!queued && STATE.compareAndSet(this, 0, 1)) {
             return;
         }
-        Waiter w;
+        SyncWaiter w;
         boolean first;
         queueLock.lock();
         try {
@@ -91,7 +91,7 @@ public final class Mutex {
                 }
             }
             // Not first: queued was already true, so every unlock until our turn hands over.
-            w = new Waiter(Thread.currentThread());
+            w = new SyncWaiter(Thread.currentThread());
             waiters.add(w);
         } finally {
             queueLock.unlock();
@@ -131,8 +131,8 @@ public final class Mutex {
 
     /** The lock was just released while waiters are queued: hands it to the first of them. */
     private void handOver() {
-        Waiter next;
-        Waiter after;
+        SyncWaiter next;
+        SyncWaiter after;
         queueLock.lock();
         try {
             // The CAS fails if someone took the lock since our release: a newcomer that checked

@@ -1,6 +1,6 @@
 package co.sync;
 
-import co.sync.internal.Waiter;
+import co.sync.internal.SyncWaiter;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,9 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>Lock every channel involved, in channel-id order (so two selects never deadlock).</li>
  *   <li>Visit the cases in a random order and perform the first that is ready (fairness).</li>
  *   <li>If none is and the caller may wait: queue one node per case, all owned by one
- *       {@link Waiter}, unlock, and park. The first counterpart to {@link Waiter#claim claim} that
+ *       {@link SyncWaiter}, unlock, and park. The first counterpart to {@link SyncWaiter#claim claim} that
  *       waiter performs its case; the others find it claimed and skip its nodes.</li>
- *   <li>After waking (or timing out, when {@link Waiter#cancel} wins): lock everything again and
+ *   <li>After waking (or timing out, when {@link SyncWaiter#cancel} wins): lock everything again and
  *       unlink the nodes still queued.</li>
  * </ol>
  */
@@ -40,13 +40,13 @@ final class Select {
             }
             if (nanos != 0) {
                 // Nothing can ever fire: this is a sleep that nobody can cut short.
-                new Waiter(Thread.currentThread()).await(nanos);
+                new SyncWaiter(Thread.currentThread()).await(nanos);
             }
             return -1;
         }
         Chan<?>[] locks = lockOrder(cases);
         int[] order = pollOrder(n);
-        Waiter self;
+        SyncWaiter self;
         Chan.Node[] nodes;
         lockAll(locks);
         try {
@@ -70,7 +70,7 @@ final class Select {
             if (nanos == 0) {
                 return -1;
             }
-            self = new Waiter(Thread.currentThread());
+            self = new SyncWaiter(Thread.currentThread());
             nodes = new Chan.Node[n];
             for (int k = 0; k < n; k++) {
                 Chan.Node node = new Chan.Node(self, k);

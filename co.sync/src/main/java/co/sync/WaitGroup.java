@@ -1,7 +1,7 @@
 package co.sync;
 
 import co.sync.internal.Timeouts;
-import co.sync.internal.Waiter;
+import co.sync.internal.SyncWaiter;
 import co.sync.internal.WaiterQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -135,7 +135,7 @@ public final class WaitGroup {
         if ((state & COUNT_MASK) == 0) {
             return true;
         }
-        Waiter w;
+        SyncWaiter w;
         lock.lock();
         try {
             long s = state;
@@ -154,37 +154,31 @@ public final class WaitGroup {
     }
 
     private void wakeWaiters(int epoch) {
-        Waiter woken = null;
+        SyncWaiter woken = null;
         lock.lock();
         try {
             // Waiters are queued in epoch order (the epoch is read under this lock and only grows);
             // those that queued in epoch >= this one wait for a later zero. Epochs compare by
             // difference so that wrapping after 2^32 zeros is harmless.
-            for (Waiter w; (w = waiters.peek()) != null && ((EpochWaiter) w).epoch - epoch < 0; ) {
+            for (SyncWaiter w; (w = waiters.peek()) != null && ((EpochWaiter) w).epoch - epoch < 0; ) {
                 waiters.poll();
                 if (w.tryFire(0)) {
-                    w.wakeNext = woken;
-                    woken = w;
+                    woken = w.chainedBefore(woken);
                 }
             }
         } finally {
             lock.unlock();
         }
-        Waiter.wakeAll(woken);
+        SyncWaiter.wakeAll(woken);
     }
 
     /** For tests: the number of queued waiters. */
     int queued() {
-        lock.lock();
-        try {
-            return waiters.size();
-        } finally {
-            lock.unlock();
-        }
+        return waiters.size(lock);
     }
 
     /** A waiter that remembers in which epoch it queued. */
-    private static final class EpochWaiter extends Waiter {
+    private static final class EpochWaiter extends SyncWaiter {
         final int epoch;
 
         EpochWaiter(Thread thread, int epoch) {

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -209,15 +207,9 @@ final class Modes implements AutoCloseable, AfterAllCallback {
     }
 
     private CoRuntime create(String provider) {
-        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
-            if (p.name().equals(provider)) {
-                assertTrue(p.isAvailable(), () -> provider + " unavailable: " + p.unavailabilityCause());
-                CoRuntime rt = p.create(2);
-                runtimes.add(rt);
-                return rt;
-            }
-        }
-        throw new AssertionError("no scheduler provider named " + provider);
+        CoRuntime rt = CoRuntime.create(provider, 2);
+        runtimes.add(rt);
+        return rt;
     }
 
     @Override

@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import co.api.Co;
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -186,13 +184,7 @@ class PoolTest {
 
     @Test
     void clearAfterTheRuntimeStoppedEmptiesItsStoresFromTheCaller() {
-        CoRuntime rt = null;
-        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
-            if (p.name().equals("affine")) {
-                rt = p.create(2);
-            }
-        }
-        assertTrue(rt != null);
+        CoRuntime rt = CoRuntime.create("affine", 2);
         AtomicInteger destroyed = new AtomicInteger();
         Pool<Object> pool = new Pool<>(null, e -> destroyed.incrementAndGet(), -1);
         CountDownLatchHolder pushed = new CountDownLatchHolder(2);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import co.sync.internal.Waiter;
+import co.sync.internal.SyncWaiter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -213,9 +213,9 @@ class SpinTest {
     @Test
     void nudgeNeverFiresATimedWaiter() throws Exception {
         AtomicReference<Boolean> result = new AtomicReference<>();
-        AtomicReference<Waiter> waiter = new AtomicReference<>();
+        AtomicReference<SyncWaiter> waiter = new AtomicReference<>();
         Thread t = Thread.ofPlatform().start(() -> {
-            Waiter w = new Waiter(Thread.currentThread());
+            SyncWaiter w = new SyncWaiter(Thread.currentThread());
             waiter.set(w);
             result.set(w.await(TimeUnit.MILLISECONDS.toNanos(50), true));
         });
@@ -227,16 +227,16 @@ class SpinTest {
         }
         t.join();
         assertFalse(result.get(), "a nudge is not a fire");
-        assertEquals(Waiter.CANCELLED, waiter.get().state());
+        assertEquals(SyncWaiter.CANCELLED, waiter.get().state());
         assertFalse(waiter.get().tryFire(0), "a cancelled waiter cannot fire");
     }
 
     @Test
     void nudgedUntimedWaiterReturnsOnlyWhenFired() throws Exception {
-        AtomicReference<Waiter> waiter = new AtomicReference<>();
+        AtomicReference<SyncWaiter> waiter = new AtomicReference<>();
         AtomicBoolean returned = new AtomicBoolean();
         Thread t = Thread.ofVirtual().start(() -> {
-            Waiter w = new Waiter(Thread.currentThread());
+            SyncWaiter w = new SyncWaiter(Thread.currentThread());
             waiter.set(w);
             w.await(-1, false);
             returned.set(true);

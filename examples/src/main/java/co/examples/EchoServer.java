@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
  * coroutine of its own that receives and sends back in plain sequential code.
  *
  * <pre>
+ * java -jar examples/target/examples-VERSION.jar [port]     # affine: the manifest opens java.lang
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp ... co.examples.EchoServer [port]
  * </pre>
  *

@@ -2,6 +2,7 @@ package co.bench.net;
 
 import co.api.Co;
 import co.api.Sock;
+import co.api.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -28,8 +30,11 @@ import java.util.concurrent.CountDownLatch;
  * One echo server of the network benchmark, in its own process (the harness pins it to one core).
  * Kinds: {@code co-affine}, {@code co-virtual} (one co coroutine per connection, {@link Sock}),
  * {@code vthreads} (one JDK virtual thread per connection, blocking {@link SocketChannel}),
- * {@code netty} (Netty 4.2, one NIO event loop). Prints {@code ready PORT} on standard output,
- * the harness's control pipe, then serves until killed.
+ * {@code netty} (Netty 4.2, one NIO event loop), and {@code co-epoll}, {@code co-uring} (as
+ * {@code co-affine}, over {@code Co.transport("epoll")} / {@code Co.transport("uring")} of module
+ * co.net.linux). Prints {@code ready PORT} on standard output, the harness's control pipe, then
+ * serves until killed; a transport that is not available makes it print
+ * {@code unavailable REASON} instead and exit.
  */
 public final class EchoServerMain {
 
@@ -46,8 +51,22 @@ public final class EchoServerMain {
      */
     public static void main(String[] args) throws Exception {
         PrintStream control = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        if (args[0].equals("co-epoll") || args[0].equals("co-uring")) {
+            String name = args[0].substring(3);
+            Transport transport;
+            try {
+                transport = Co.transport(name);
+            } catch (RuntimeException e) {
+                control.println("unavailable " + e.getMessage());
+                System.exit(3);
+                return;
+            }
+            control.println("ready " + co(transport));
+            new CountDownLatch(1).await();
+            return;
+        }
         int port = switch (args[0]) {
-            case "co-affine", "co-virtual" -> co();
+            case "co-affine", "co-virtual" -> co(Co.transport());
             case "vthreads" -> virtualThreads();
             case "netty" -> netty();
             default -> throw new IllegalArgumentException(args[0]);
@@ -57,8 +76,8 @@ public final class EchoServerMain {
     }
 
     /** co: the scheduler comes from -Dco.scheduler and -Dco.sched_num. */
-    private static int co() {
-        Sock server = Co.tcpSocket();
+    private static int co(Transport transport) {
+        Sock server = transport.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
         server.setReuseAddr();
         server.bind(Co.initIpAddr("127.0.0.1", 0));
         server.listen();

@@ -23,11 +23,16 @@ import java.util.Map;
  * taskset -c 1 java -cp benchmarks/target/benchmarks.jar co.bench.net.NetBench [seconds [kinds [cases]]]
  * </pre>
  *
+ * Kinds: {@code co-affine}, {@code co-virtual}, {@code vthreads}, {@code netty}, and
+ * {@code co-epoll}, {@code co-uring} (co-affine over the native transports of co.net.linux, looked
+ * up by name; where one is not available the harness says why on standard error and leaves it
+ * out of the table).
+ *
  * Prints a Markdown table on standard output.
  */
 public final class NetBench {
 
-    private static final List<String> KINDS = List.of("co-affine", "co-virtual", "vthreads", "netty");
+    private static final List<String> KINDS = List.of("co-affine", "co-virtual", "vthreads", "netty", "co-epoll", "co-uring");
 
     private record Case(String name, int connections, int depth, boolean bulk) {
     }
@@ -60,18 +65,30 @@ public final class NetBench {
             }
         }
         Map<String, Map<String, double[]>> results = new LinkedHashMap<>();
+        List<String> unavailable = new ArrayList<>();
         for (Case c : cases) {
             Map<String, double[]> row = new LinkedHashMap<>();
             for (String kind : kinds) {
-                row.put(kind, runOne(kind, c, seconds));
+                if (unavailable.contains(kind)) {
+                    continue;
+                }
+                double[] result = runOne(kind, c, seconds);
+                if (result == null) {
+                    unavailable.add(kind);
+                    continue;
+                }
+                row.put(kind, result);
                 System.err.printf(Locale.ROOT, "%-40s %-10s %12.0f/s %8.2f us cpu%n", c.name(), kind,
                         row.get(kind)[0], row.get(kind)[1]);
             }
             results.put(c.name(), row);
         }
-        print(results, kinds);
+        List<String> ran = new ArrayList<>(kinds);
+        ran.removeAll(unavailable);
+        print(results, ran);
     }
 
+    /** Returns {requests or MB per second, server CPU µs per request or MB}, or null if the kind is not available. */
     private static double[] runOne(String kind, Case c, int seconds) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String jar = Path.of(NetBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -80,6 +97,9 @@ public final class NetBench {
         switch (kind) {
             case "co-affine" -> cmd.addAll(List.of("-Dco.scheduler=affine", "-Dco.sched_num=1"));
             case "co-virtual" -> cmd.addAll(List.of("-Dco.scheduler=virtual", "-Dco.sched_num=1"));
+            // -Dco.transport also gives the scheduling thread the backend of that name (co.io)
+            case "co-epoll", "co-uring" -> cmd.addAll(List.of("-Dco.scheduler=affine", "-Dco.sched_num=1",
+                    "-Dco.transport=" + kind.substring(3), "--enable-native-access=ALL-UNNAMED"));
             case "vthreads" -> cmd.addAll(List.of("-Djdk.virtualThreadScheduler.parallelism=1"));
             default -> cmd.add("-Dio.netty.eventLoopThreads=1");
         }
@@ -93,6 +113,10 @@ public final class NetBench {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine();
+            if (ready != null && ready.startsWith("unavailable ")) {
+                System.err.println(kind + ": not available, left out: " + ready.substring(12));
+                return null;
+            }
             if (ready == null || !ready.startsWith("ready ")) {
                 throw new IOException(kind + " did not start: " + ready);
             }

@@ -20,9 +20,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Spawn and join one million coroutines per invocation, spawned from one coroutine per scheduler as
- * a server's acceptors would: co affine and co virtual (JDK virtual threads on the default
- * scheduler with co's bookkeeping). Score: coroutines per second.
+ * Spawn and join one million coroutines per invocation: spawned from one coroutine per scheduler as
+ * a server's acceptors would ({@code spawnAndJoin}, baseline {@code jdkVirtualThreads}), and from one
+ * plain platform thread ({@code spawnFromPlainThread}, baseline
+ * {@code jdkStartVirtualThreadFromPlainThread}): co affine and co virtual (JDK virtual threads on the
+ * default scheduler with co's bookkeeping). The JDK baselines do not read {@code provider}; JMH runs
+ * them once per value. Score: coroutines per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -65,6 +68,48 @@ public class SpawnBenchmark {
                     });
                 }
             });
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("not joined: " + left.get());
+        }
+    }
+
+    /**
+     * One million {@code go} from a plain platform thread (here JMH's own thread), as a server whose
+     * accept loop runs on a plain thread, or a test, starts coroutines: every start is a hand-off
+     * to another thread. Round-robin over the schedulers, as {@code Co.go} does.
+     */
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public void spawnFromPlainThread() throws Exception {
+        AtomicInteger left = new AtomicInteger(COUNT);
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable body = () -> {
+            if (left.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        };
+        for (int i = 0; i < COUNT; i++) {
+            rt.go(body);
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("not joined: " + left.get());
+        }
+    }
+
+    /** The baseline of {@link #spawnFromPlainThread}: {@code Thread.startVirtualThread} from a plain thread. */
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public void jdkStartVirtualThreadFromPlainThread() throws Exception {
+        AtomicInteger left = new AtomicInteger(COUNT);
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable body = () -> {
+            if (left.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        };
+        for (int i = 0; i < COUNT; i++) {
+            Thread.startVirtualThread(body);
         }
         if (!done.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("not joined: " + left.get());

@@ -1,10 +1,8 @@
 package co.bench.sync;
 
+import co.scheduler.internal.CarrierThreads;
 import co.api.Scheduler;
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
-import java.lang.reflect.Constructor;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -25,15 +23,7 @@ final class Harness {
     }
 
     static CoRuntime affine(int schedulers) {
-        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
-            if (p.name().equals("affine")) {
-                if (!p.isAvailable()) {
-                    throw new IllegalStateException("affine unavailable", p.unavailabilityCause());
-                }
-                return p.create(schedulers);
-            }
-        }
-        throw new IllegalStateException("no affine provider");
+        return CoRuntime.create("affine", schedulers);
     }
 
     static Starter on(CoRuntime rt) {
@@ -61,15 +51,7 @@ final class Harness {
      * @param carrier the one thread that runs them
      */
     static Starter jdkVirtualThreadsOn(Executor carrier) {
-        Thread.Builder.OfVirtual builder;
-        try {
-            Constructor<?> k = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
-                    .getDeclaredConstructor(Executor.class);
-            k.setAccessible(true);
-            builder = (Thread.Builder.OfVirtual) k.newInstance(carrier);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("needs --add-opens java.base/java.lang=ALL-UNNAMED", e);
-        }
+        Thread.Builder.OfVirtual builder = CarrierThreads.builder(carrier);
         return (party, body) -> builder.start(body);
     }
 

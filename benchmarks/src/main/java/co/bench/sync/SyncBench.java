@@ -1,9 +1,10 @@
 package co.bench.sync;
 
 import co.api.spi.CoRuntime;
+import co.bench.SideBySide;
+import co.bench.SideBySide.Case;
 import co.sync.Mutex;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -11,9 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * co.sync against j.u.c. on JDK virtual threads, side by side in one JVM: every round runs every
- * case once, in an order that rotates from round to round, and each co case is compared with its
- * j.u.c. baseline from the same round. On a shared 2-core machine the cost of moving a cache line
+ * co.sync against j.u.c. on JDK virtual threads, side by side in one JVM ({@link SideBySide}: every
+ * round runs every case once, in an order that rotates from round to round, and each co case is
+ * compared with its j.u.c. baseline from the same round). On a shared 2-core machine the cost of moving a cache line
  * between the cores changes by 2x or more over seconds (the hypervisor moves the virtual CPUs), so
  * JMH's case-after-case runs compare figures taken under different conditions; here the two sides
  * of a ratio are measured tens of milliseconds apart.
@@ -39,22 +40,6 @@ public final class SyncBench {
     private SyncBench() {
     }
 
-    /** One timed run of a case. */
-    interface Body {
-        void run() throws Exception;
-    }
-
-    /** A case: what it runs, how many operations one run is, and its baseline (null for one). */
-    record Case(String name, int ops, Body body, Case baseline) {
-        Case(String name, int ops, Body body) {
-            this(name, ops, body, null);
-        }
-
-        Case against(String coName, Body coBody) {
-            return new Case(coName, ops, coBody, this);
-        }
-    }
-
     /**
      * Runs the benchmark and prints the table.
      *
@@ -66,21 +51,8 @@ public final class SyncBench {
         ExecutorService carrier = Executors.newSingleThreadExecutor();
         try {
             List<Case> cases = cases(affine, Harness.jdkVirtualThreadsOn(carrier));
-            double[][] nanos = new double[cases.size()][ROUNDS];
-            for (int round = -WARMUPS; round < ROUNDS; round++) {
-                int shift = Math.floorMod(round, cases.size());
-                for (int k = 0; k < cases.size(); k++) {
-                    int i = (k + shift) % cases.size();
-                    Case c = cases.get(i);
-                    long t0 = System.nanoTime();
-                    c.body().run();
-                    double perOp = (double) (System.nanoTime() - t0) / c.ops();
-                    if (round >= 0) {
-                        nanos[i][round] = perOp;
-                    }
-                }
-            }
-            print(cases, nanos);
+            System.out.printf(Locale.ROOT, "after %d warm-up rounds: ", WARMUPS);
+            System.out.print(SideBySide.table(cases, SideBySide.run(cases, ROUNDS, WARMUPS)));
         } finally {
             affine.stop();
             carrier.shutdown();
@@ -167,42 +139,5 @@ public final class SyncBench {
             }
             peer.join();
         }
-    }
-
-    private static void print(List<Case> cases, double[][] nanos) {
-        System.out.printf(Locale.ROOT, "%d rounds after %d warm-up rounds; ns per operation%n",
-                ROUNDS, WARMUPS);
-        System.out.printf(Locale.ROOT, "%-52s %9s %21s %8s %6s%n",
-                "case", "median", "range", "ratio", "won");
-        for (int i = 0; i < cases.size(); i++) {
-            Case c = cases.get(i);
-            double[] own = nanos[i].clone();
-            Arrays.sort(own);
-            String range = String.format(Locale.ROOT, "%.1f-%.1f", own[0], own[own.length - 1]);
-            String ratio = "";
-            String won = "";
-            if (c.baseline() != null) {
-                double[] base = nanos[cases.indexOf(c.baseline())];
-                double[] perRound = new double[ROUNDS];
-                int wins = 0;
-                for (int r = 0; r < ROUNDS; r++) {
-                    perRound[r] = base[r] / nanos[i][r];
-                    if (perRound[r] >= 1) {
-                        wins++;
-                    }
-                }
-                ratio = String.format(Locale.ROOT, "%.2f", median(perRound));
-                won = wins + "/" + ROUNDS;
-            }
-            System.out.printf(Locale.ROOT, "%-52s %9.1f %21s %8s %6s%n",
-                    c.name(), median(own), range, ratio, won);
-        }
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 }

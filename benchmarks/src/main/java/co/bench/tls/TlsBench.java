@@ -4,7 +4,6 @@ import co.api.Co;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsTransports;
 import io.netty.bootstrap.Bootstrap;
@@ -35,8 +34,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,10 +88,10 @@ public final class TlsBench {
         double[][] r = new double[5][2];
         double[][][] perRound = new double[5][ROUNDS][2];
         String[] names = {"co tls (affine, nio)", "JDK SSLSocket, virtual threads", "Netty 4.2 SslHandler (JDK)",
-            "co tls, delegated tasks inline (co.tls.offloadTasks=false)",
-            "co tls, delegated tasks on a thread pool (co.tls.offloadTasks=pool)"};
-        Impl[] impls = {new CoImpl(), new JdkImpl(), new NettyImpl(), new TaskMode(new CoImpl(), "false"),
-            new TaskMode(new CoImpl(), "pool")};
+            "co tls, delegated tasks inline (bench-only engine wrapper)",
+            "co tls, delegated tasks on a thread pool (bench-only engine wrapper)"};
+        Impl[] impls = {new CoImpl(null), new JdkImpl(), new NettyImpl(), new CoImpl(TaskModeContext.Mode.INLINE),
+            new CoImpl(TaskModeContext.Mode.POOL)};
         List<String> only = List.of(System.getProperty("impls", "co,jdk,netty").split(","));
         String[] keys = {"co", "jdk", "netty", "co-inline", "co-pool"};
         boolean[] on = new boolean[impls.length];
@@ -269,54 +266,15 @@ public final class TlsBench {
         void stop() throws Exception;
     }
 
-    /**
-     * co with its delegated tasks run another way ({@code co.tls.offloadTasks}: {@code false} inline
-     * on the coroutine's scheduling thread, {@code pool} on platform threads), to compare with the
-     * default in one run ({@code -Dimpls=co,co-inline,co-pool,jdk}). The property is read at each
-     * handshake step, so it is set only while this one runs.
-     */
-    static final class TaskMode implements Impl {
-        private final Impl co;
-        private final String mode;
-
-        TaskMode(Impl co, String mode) {
-            this.co = co;
-            this.mode = mode;
-        }
-
-        @Override
-        public void start() throws Exception {
-            co.start();
-        }
-
-        @Override
-        public double bulk(int mb) throws Exception {
-            return inline(() -> co.bulk(mb));
-        }
-
-        @Override
-        public double handshakes(int n) throws Exception {
-            return inline(() -> co.handshakes(n));
-        }
-
-        private double inline(Callable<Double> run) throws Exception {
-            System.setProperty("co.tls.offloadTasks", mode);
-            try {
-                return run.call();
-            } finally {
-                System.clearProperty("co.tls.offloadTasks");
-            }
-        }
-
-        @Override
-        public void stop() throws Exception {
-            co.stop();
-        }
-    }
-
     // ------------------------------------------------------------------ co
 
+    /**
+     * co tls. With a {@link TaskModeContext.Mode}, its engines run their delegated tasks that way
+     * instead of through co's {@code CoRuntime.compute}, to compare with the default in one run
+     * ({@code -Dimpls=co,co-inline,co-pool,jdk}).
+     */
     static final class CoImpl implements Impl {
+        final TaskModeContext.Mode taskMode;
         CoRuntime rt;
         Transport tls;
         Sock listener;
@@ -325,19 +283,26 @@ public final class TlsBench {
 
         @Override
         public void start() throws Exception {
-            for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
-                if (p.name().equals(System.getProperty("co.bench.scheduler", "affine"))) {
-                    rt = p.create(Runtime.getRuntime().availableProcessors());
-                }
+            rt = CoRuntime.create(System.getProperty("co.bench.scheduler", "affine"),
+                    Runtime.getRuntime().availableProcessors());
+            SSLContext serverSide = serverContext;
+            SSLContext clientSide = clientContext();
+            if (taskMode != null) {
+                serverSide = TaskModeContext.wrap(serverSide, taskMode);
+                clientSide = TaskModeContext.wrap(clientSide, taskMode);
             }
-            TlsConfig server = TlsConfig.builder().sslContext(serverContext).protocols("TLSv1.3").build();
-            client = TlsConfig.builder().sslContext(clientContext()).protocols("TLSv1.3").build();
+            TlsConfig server = TlsConfig.builder().sslContext(serverSide).protocols("TLSv1.3").build();
+            client = TlsConfig.builder().sslContext(clientSide).protocols("TLSv1.3").build();
             tls = TlsTransports.over(Co.transport("nio"), server, client);
             // Bulk: the server connection lives on scheduler 0 and the sender on the last scheduler, as
             // two processes would (two coroutines of one affine scheduler never run in parallel).
             // Handshakes: connections and clients spread over all schedulers as Co.go places them.
             listener = listen(true);
             handshakeListener = listen(false);
+        }
+
+        CoImpl(TaskModeContext.Mode taskMode) {
+            this.taskMode = taskMode;
         }
 
         Sock listen(boolean pinned) {

@@ -11,6 +11,19 @@ import java.net.UnixDomainSocketAddress;
 /** Text forms of socket addresses, as co's {@code init_ip_addr}, {@code ip_str} and {@code to_string}. */
 public final class Addresses {
 
+    /** The highest port number. */
+    private static final int MAX_PORT = 65_535;
+    /** The radix of an IPv6 group. */
+    private static final int HEX = 16;
+    /** The highest value of an IPv4 octet. */
+    private static final int MAX_OCTET = 255;
+    /** The number of octets of an IPv4 address, and the most digits of one. */
+    private static final int IPV4_OCTETS = 4;
+    private static final int MAX_OCTET_DIGITS = 3;
+    /** The number of 16-bit groups of an IPv6 address, and the longest text of one. */
+    private static final int IPV6_GROUPS = 8;
+    private static final int MAX_IPV6_TEXT = 39;
+
     private Addresses() {
     }
 
@@ -22,7 +35,7 @@ public final class Addresses {
      * @return the address, or null if {@code ip} is not a literal or the port is out of range
      */
     public static InetSocketAddress parse(String ip, int port) {
-        if (ip == null || port < 0 || port > 65535) {
+        if (ip == null || port < 0 || port > MAX_PORT) {
             return null;
         }
         String s = ip.trim();
@@ -44,7 +57,7 @@ public final class Addresses {
         if (s.indexOf(':') >= 0) {
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                boolean ok = c == ':' || c == '.' || c == '%' || Character.digit(c, 16) >= 0
+                boolean ok = c == ':' || c == '.' || c == '%' || Character.digit(c, HEX) >= 0
                         || (s.indexOf('%') >= 0 && i > s.indexOf('%') && Character.isLetterOrDigit(c));
                 if (!ok) {
                     return false;
@@ -53,11 +66,11 @@ public final class Addresses {
             return true;
         }
         String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
+        if (parts.length != IPV4_OCTETS) {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3) {
+            if (p.isEmpty() || p.length() > MAX_OCTET_DIGITS) {
                 return false;
             }
             for (int i = 0; i < p.length(); i++) {
@@ -65,7 +78,7 @@ public final class Addresses {
                     return false;
                 }
             }
-            if (Integer.parseInt(p) > 255) {
+            if (Integer.parseInt(p) > MAX_OCTET) {
                 return false;
             }
         }
@@ -108,19 +121,19 @@ public final class Addresses {
 
     private static String compress(Inet6Address a) {
         byte[] b = a.getAddress();
-        int[] words = new int[8];
-        for (int i = 0; i < 8; i++) {
+        int[] words = new int[IPV6_GROUPS];
+        for (int i = 0; i < IPV6_GROUPS; i++) {
             words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
         }
         int bestStart = -1;
         int bestLen = 1;
-        for (int i = 0; i < 8; ) {
+        for (int i = 0; i < IPV6_GROUPS; ) {
             if (words[i] != 0) {
                 i++;
                 continue;
             }
             int j = i;
-            while (j < 8 && words[j] == 0) {
+            while (j < IPV6_GROUPS && words[j] == 0) {
                 j++;
             }
             if (j - i > bestLen) {
@@ -129,8 +142,8 @@ public final class Addresses {
             }
             i = j;
         }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
+        StringBuilder sb = new StringBuilder(MAX_IPV6_TEXT);
+        for (int i = 0; i < IPV6_GROUPS; i++) {
             if (i == bestStart) {
                 sb.append("::");
                 i += bestLen - 1;

@@ -71,6 +71,7 @@ public final class Providers {
                 found.putIfAbsent(name.apply(s), s);
             }
         }
+        OsgiServices.addTo(service, name, found);        // inside an OSGi framework: its service registry
         return new ArrayList<>(found.values());
     }
 
@@ -92,12 +93,47 @@ public final class Providers {
      * @throws IllegalStateException if no provider is available, or the property names none
      */
     public static CoRuntime createRuntime() {
-        List<SchedulerProvider> all = schedulerProviders();
-        if (all.isEmpty()) {
-            throw new IllegalStateException("co: no scheduler provider found; put module co.scheduler "
-                    + "(or another provider of co.api.spi.SchedulerProvider) on the class or module path");
+        return schedulerProvider().create(schedulerCount());
+    }
+
+    /** The scheduler provider configuration selects, chosen (and any warning given) once. */
+    private static volatile SchedulerProvider selected;
+
+    /**
+     * Returns the scheduler provider configuration selects ({@value #SCHEDULER_PROPERTY}, else the
+     * best available), choosing it on the first call.
+     *
+     * @return the provider
+     * @throws IllegalStateException if there is none, or the property names none
+     */
+    public static SchedulerProvider schedulerProvider() {
+        SchedulerProvider p = selected;
+        if (p == null) {
+            synchronized (Providers.class) {
+                p = selected;
+                if (p == null) {
+                    List<SchedulerProvider> all = schedulerProviders();
+                    if (all.isEmpty()) {
+                        throw new IllegalStateException("co: no scheduler provider found; put module co.scheduler "
+                                + "(or another provider of co.api.spi.SchedulerProvider) on the class or module path");
+                    }
+                    p = configured(all, "scheduler", SCHEDULER_PROPERTY);
+                    selected = p;
+                }
+            }
         }
-        return configured(all, "scheduler", SCHEDULER_PROPERTY).create(schedulerCount());
+        return p;
+    }
+
+    /**
+     * Returns the poller plain threads wait with: the selected provider's
+     * {@link SchedulerProvider#plainThreadPoller()}, which needs no runtime.
+     *
+     * @return the poller, or null if the provider has none apart from its runtimes
+     * @throws IllegalStateException if there is no scheduler provider
+     */
+    public static co.api.spi.Poller plainThreadPoller() {
+        return schedulerProvider().plainThreadPoller();
     }
 
     /**

@@ -17,21 +17,6 @@ public final class SockStreams {
     private SockStreams() {
     }
 
-    /**
-     * Milliseconds left until {@code deadlineNanos}, rounded up, never negative.
-     *
-     * @param deadlineNanos a {@link System#nanoTime()} deadline
-     * @return the milliseconds left, 0 once passed
-     */
-    public static int remainingMillis(long deadlineNanos) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            return 0;
-        }
-        long ms = (left + 999_999) / 1_000_000;
-        return ms > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) ms;
-    }
-
     static IOException failure(String what) {
         if (Co.timeout()) {
             return new SocketTimeoutException(what + " timed out");

@@ -101,6 +101,24 @@ public final class CoContext implements Thread.UncaughtExceptionHandler {
     }
 
     /**
+     * Returns the poller the calling thread waits for channel readiness with: in a coroutine, its
+     * runtime's {@link CoRuntime#poller()}; on a plain thread, the plain-thread poller of the
+     * scheduler provider co selects ({@link SchedulerProvider#plainThreadPoller()}), which needs
+     * no runtime, so a plain thread that waits on a socket neither creates the process-wide runtime
+     * nor fails after {@link co.api.Co#stop()}. Call it on this context's own thread.
+     *
+     * @return the poller for the calling thread
+     * @throws IllegalStateException if no scheduler provider is available
+     */
+    public Poller poller() {
+        if (runtime != null) {
+            return runtime.poller();
+        }
+        Poller p = co.api.internal.Providers.plainThreadPoller();
+        return p != null ? p : co.api.Co.runtime().poller();
+    }
+
+    /**
      * Returns the runtime this coroutine belongs to.
      *
      * @return the runtime, or null on a plain thread

@@ -16,6 +16,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How a provider fails a call the co way: set the calling thread's error code (and a detail
@@ -85,6 +86,30 @@ public final class Errors {
             contains("protocol not available", Errno.EOPNOTSUPP),
             contains("interrupted", Errno.EINTR));
 
+    /** Exception types that say exactly what went wrong: trusted before the message. */
+    private static final List<Map.Entry<Class<? extends Throwable>, Integer>> EXACT_TYPES = List.of(
+            Map.entry(ClosedChannelException.class, Errno.EBADF),         // includes AsynchronousCloseException
+            Map.entry(NotYetConnectedException.class, Errno.ENOTCONN),
+            Map.entry(AlreadyConnectedException.class, Errno.EISCONN),
+            Map.entry(ConnectionPendingException.class, Errno.EALREADY),
+            Map.entry(NoConnectionPendingException.class, Errno.EINVAL),
+            Map.entry(NotYetBoundException.class, Errno.EINVAL),
+            Map.entry(AlreadyBoundException.class, Errno.EINVAL),
+            Map.entry(UnresolvedAddressException.class, Errno.EINVAL),
+            Map.entry(UnsupportedAddressTypeException.class, Errno.EINVAL),
+            Map.entry(UnsupportedOperationException.class, Errno.EOPNOTSUPP),
+            Map.entry(PortUnreachableException.class, Errno.ECONNREFUSED)); // ICMP port unreachable, connected UDP
+
+    /**
+     * Exception types that only hint (a {@link BindException} may be EADDRNOTAVAIL): used when the
+     * message said nothing.
+     */
+    private static final List<Map.Entry<Class<? extends Throwable>, Integer>> VAGUE_TYPES = List.of(
+            Map.entry(BindException.class, Errno.EADDRINUSE),
+            Map.entry(ConnectException.class, Errno.ECONNREFUSED),
+            Map.entry(NoRouteToHostException.class, Errno.EHOSTUNREACH),
+            Map.entry(IllegalArgumentException.class, Errno.EINVAL));
+
     private Errors() {
     }
 
@@ -128,48 +153,25 @@ public final class Errors {
      * @return an {@link Errno} code, {@link Errno#EIO} when nothing more precise fits
      */
     public static int errno(Throwable e) {
-        // Types first: they are exact where they exist.
-        if (e instanceof ClosedChannelException) {           // includes AsynchronousCloseException
-            return Errno.EBADF;
-        }
-        if (e instanceof NotYetConnectedException) {
-            return Errno.ENOTCONN;
-        }
-        if (e instanceof AlreadyConnectedException) {
-            return Errno.EISCONN;
-        }
-        if (e instanceof ConnectionPendingException) {
-            return Errno.EALREADY;
-        }
-        if (e instanceof NoConnectionPendingException || e instanceof NotYetBoundException
-                || e instanceof AlreadyBoundException || e instanceof UnresolvedAddressException
-                || e instanceof UnsupportedAddressTypeException) {
-            return Errno.EINVAL;
-        }
-        if (e instanceof UnsupportedOperationException) {
-            return Errno.EOPNOTSUPP;
-        }
-        if (e instanceof PortUnreachableException) {         // ICMP port unreachable on a connected UDP socket
-            return Errno.ECONNREFUSED;
+        int byType = byType(EXACT_TYPES, e);
+        if (byType != 0) {
+            return byType;
         }
         int byText = errnoOfMessage(e.getMessage());
         if (byText != 0) {
             return byText;
         }
-        // Vaguer types: only when the text said nothing (a BindException may be EADDRNOTAVAIL).
-        if (e instanceof BindException) {
-            return Errno.EADDRINUSE;
+        byType = byType(VAGUE_TYPES, e);
+        return byType != 0 ? byType : Errno.EIO;
+    }
+
+    private static int byType(List<Map.Entry<Class<? extends Throwable>, Integer>> table, Throwable e) {
+        for (Map.Entry<Class<? extends Throwable>, Integer> t : table) {
+            if (t.getKey().isInstance(e)) {
+                return t.getValue();
+            }
         }
-        if (e instanceof ConnectException) {
-            return Errno.ECONNREFUSED;
-        }
-        if (e instanceof NoRouteToHostException) {
-            return Errno.EHOSTUNREACH;
-        }
-        if (e instanceof IllegalArgumentException) {
-            return Errno.EINVAL;
-        }
-        return Errno.EIO;
+        return 0;
     }
 
     /**

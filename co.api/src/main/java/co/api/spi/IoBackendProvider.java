@@ -4,33 +4,24 @@ import java.io.IOException;
 
 /**
  * Makes {@link IoBackend}s: one per scheduling thread of a runtime that asks for it by name
- * (system property {@code co.io}, else the name in {@code co.transport}). Found with
+ * (system property {@code co.io}, else the name in {@code co.transport}). Its {@link #name()} is
+ * also the name of the transport that drives it natively, for example {@code "epoll"}. Found with
  * {@link java.util.ServiceLoader}, like transports.
  *
  * <p>Thread safety: every method may be called from any thread.
  */
-public interface IoBackendProvider {
+public interface IoBackendProvider extends Provider {
 
     /**
-     * Returns the backend's name, which is also the name of the transport that drives it natively.
+     * Backends are chosen by name only ({@code co.io}, {@code co.transport}); the JDK selector is
+     * the default.
      *
-     * @return for example {@code "epoll"}
+     * @return {@link #PRIORITY_BY_NAME_ONLY}
      */
-    String name();
-
-    /**
-     * Tells whether backends can be made here (operating system, JDK, native access).
-     *
-     * @return true if {@link #open} may succeed
-     */
-    boolean isAvailable();
-
-    /**
-     * Says why the backend cannot be made here.
-     *
-     * @return the cause, or null when available
-     */
-    Throwable unavailabilityCause();
+    @Override
+    default int priority() {
+        return PRIORITY_BY_NAME_ONLY;
+    }
 
     /**
      * Makes the backend of one scheduling thread. Called on the thread that creates the runtime.

@@ -59,18 +59,25 @@ public interface Provider {
     int priority();
 
     /**
-     * Tells whether this provider works in this JVM.
+     * Tells whether this provider works in this JVM. The default: when
+     * {@link #unavailabilityCause()} is null.
      *
      * @return true if it can be used
      */
-    boolean isAvailable();
+    default boolean isAvailable() {
+        return unavailabilityCause() == null;
+    }
 
     /**
-     * Says why this provider is unavailable.
+     * Says why this provider is unavailable. The default, for a provider that needs nothing but
+     * the JDK: null, always available. A provider that may be unavailable overrides this one
+     * method (and {@link #isAvailable()} only if it has a cheaper answer).
      *
      * @return the cause, or null when {@link #isAvailable()} is true
      */
-    Throwable unavailabilityCause();
+    default Throwable unavailabilityCause() {
+        return null;
+    }
 
     /**
      * Throws the reason this provider cannot be used, if there is one: for the first line of the

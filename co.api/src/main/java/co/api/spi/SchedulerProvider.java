@@ -20,4 +20,20 @@ public interface SchedulerProvider extends Provider {
      * @throws IllegalArgumentException if {@code schedulers < 1}
      */
     CoRuntime create(int schedulers);
+
+    /**
+     * Returns the poller with which plain threads (threads that are no coroutine of any runtime)
+     * wait for channel readiness. It must work without any runtime: before the first one is made
+     * and after every one has stopped. The same poller a runtime of this provider gives its plain
+     * threads from {@link CoRuntime#poller()}.
+     *
+     * <p>The default returns null, and co then asks the process-wide runtime (creating it if need
+     * be), as before this method existed; a provider that has a runtime-independent poller should
+     * return it.
+     *
+     * @return the poller, or null if this provider has none apart from its runtimes
+     */
+    default Poller plainThreadPoller() {
+        return null;
+    }
 }

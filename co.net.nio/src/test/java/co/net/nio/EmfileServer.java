@@ -49,8 +49,8 @@ public final class EmfileServer {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         os.getProcessCpuTime();
         // Load every class the starved path needs now: loading a class later needs a descriptor.
-        Class.forName("co.net.nio.internal.Errors", true, EmfileServer.class.getClassLoader());
-        new IOException("Too many open files").getMessage();
+        // (co.api.spi.Errors maps the accept's IOException to EMFILE: run that mapping once now.)
+        co.api.spi.Errors.errno(new IOException("Too many open files"));
         try (Coroutines co = Coroutines.start(args[0], 1)) {
             Sock server = Co.tcpSocket();
             server.bind(Co.initIpAddr("127.0.0.1", 0));

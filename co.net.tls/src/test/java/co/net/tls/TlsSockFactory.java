@@ -67,9 +67,11 @@ public final class TlsSockFactory implements SockFactory {
     }
 
     /**
-     * 100 concurrent TLS connections in CI, 10,000 in the full run: each is a full handshake, all
-     * start at once, and the suite's client JVM runs without the C2 compiler's crypto intrinsics; on
-     * two cores 400 already push the last handshakes past the 3 s handshake timeout.
+     * 100 concurrent TLS connections in CI, 10,000 in the full run: each is a full handshake, and the
+     * suite's client JVM runs without the C2 compiler's crypto intrinsics, so 10,000 take most of a
+     * minute on two cores, more than CI's budget. (Handshakes no longer time out in such a burst: the
+     * listener admits a bounded number at a time and the handshake timeout counts only waits for the
+     * peer; see TlsStormSoak for 10,000 at once.)
      */
     @Override
     public int manyConnections() {

@@ -1,6 +1,7 @@
 package co.scheduler.internal;
 
 import co.api.spi.CoRuntime;
+import co.api.spi.Poller;
 import co.api.spi.SchedulerProvider;
 
 /**
@@ -11,10 +12,6 @@ public final class AffineProvider implements SchedulerProvider {
 
     /** The provider's name. */
     public static final String NAME = "affine";
-
-    /** Creates the provider; does no work. */
-    public AffineProvider() {
-    }
 
     @Override
     public String name() {
@@ -27,11 +24,6 @@ public final class AffineProvider implements SchedulerProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return CarrierThreads.available();
-    }
-
-    @Override
     public Throwable unavailabilityCause() {
         return CarrierThreads.unavailabilityCause();
     }
@@ -40,5 +32,11 @@ public final class AffineProvider implements SchedulerProvider {
     public CoRuntime create(int schedulers) {
         requireAvailable();
         return new AffineRuntime(schedulers);
+    }
+
+    /** The shared poller: one daemon thread, started on first use, independent of any runtime. */
+    @Override
+    public Poller plainThreadPoller() {
+        return SharedPoller.instance();
     }
 }

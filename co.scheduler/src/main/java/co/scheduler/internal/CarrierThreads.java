@@ -34,8 +34,12 @@ public final class CarrierThreads {
             ctor = k;
         } catch (Throwable t) {
             String who = CarrierThreads.class.getModule().isNamed() ? "co.scheduler" : "ALL-UNNAMED";
-            cause = new IllegalStateException("the affine scheduler needs the JVM option --add-opens java.base/java.lang="
-                    + who + " (" + t + ")", t);
+            // The recipes that need no hand-typed flag come first: see README, "Running the affine scheduler".
+            cause = new IllegalStateException("the affine scheduler needs java.lang opened to " + who
+                    + ": put 'Add-Opens: java.base/java.lang' in the application JAR's manifest (java -jar), or"
+                    + " build a jlink image with --add-options, or add the JVM option --add-opens java.base/java.lang="
+                    + who + " to the launcher's JVM options (see co's README, 'Running the affine scheduler'; "
+                    + t + ")", t);
         }
         BUILDER = ctor;
         CAUSE = cause;

@@ -1,6 +1,7 @@
 package co.scheduler.internal;
 
 import co.api.spi.CoRuntime;
+import co.api.spi.Poller;
 import co.api.spi.SchedulerProvider;
 
 /** Provider {@value #NAME}: JDK virtual threads on the default scheduler; always available. */
@@ -8,10 +9,6 @@ public final class VirtualProvider implements SchedulerProvider {
 
     /** The provider's name. */
     public static final String NAME = "virtual";
-
-    /** Creates the provider; does no work. */
-    public VirtualProvider() {
-    }
 
     @Override
     public String name() {
@@ -24,17 +21,13 @@ public final class VirtualProvider implements SchedulerProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return null;
-    }
-
-    @Override
     public CoRuntime create(int schedulers) {
         return new VirtualRuntime(schedulers);
+    }
+
+    /** The shared poller: one daemon thread, started on first use, independent of any runtime. */
+    @Override
+    public Poller plainThreadPoller() {
+        return SharedPoller.instance();
     }
 }

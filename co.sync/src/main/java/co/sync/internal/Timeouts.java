@@ -2,7 +2,10 @@ package co.sync.internal;
 
 import java.util.concurrent.TimeUnit;
 
-/** Conversions for the {@code long ms} timeouts of co.sync: negative means forever, 0 polls. */
+/**
+ * The {@code long ms} timeouts of co.sync as the nanoseconds its waits count in: negative means
+ * forever, 0 polls. Deadlines are {@link co.api.spi.Deadline}s, made where a wait starts.
+ */
 public final class Timeouts {
 
     private Timeouts() {
@@ -16,16 +19,5 @@ public final class Timeouts {
      */
     public static long nanos(long ms) {
         return ms < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(ms);
-    }
-
-    /**
-     * Returns the {@link System#nanoTime()} deadline of a wait. Arithmetic may wrap; callers only
-     * compare {@code deadline - System.nanoTime()}, which stays exact for any wait below 292 years.
-     *
-     * @param nanos the wait; negative for forever
-     * @return the deadline, or 0 when {@code nanos < 0}
-     */
-    public static long deadline(long nanos) {
-        return nanos < 0 ? 0 : System.nanoTime() + nanos;
     }
 }

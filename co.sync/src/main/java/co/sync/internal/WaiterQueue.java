@@ -1,7 +1,7 @@
 package co.sync.internal;
 
 /**
- * A FIFO of {@link Waiter}s, doubly linked through the waiters themselves so that a waiter that
+ * A FIFO of {@link SyncWaiter}s, doubly linked through the waiters themselves so that a waiter that
  * times out can unlink itself in O(1).
  *
  * <p>Not thread-safe: every method but {@link #awaitOrLeave} must be called with the owning
@@ -9,8 +9,8 @@ package co.sync.internal;
  */
 public final class WaiterQueue {
 
-    private Waiter head;
-    private Waiter tail;
+    private SyncWaiter head;
+    private SyncWaiter tail;
     private int size;
 
     /** Creates an empty queue. */
@@ -31,7 +31,7 @@ public final class WaiterQueue {
      *
      * @param w a waiter that is in no queue
      */
-    public void add(Waiter w) {
+    public void add(SyncWaiter w) {
         w.prev = tail;
         w.next = null;
         if (tail == null) {
@@ -49,7 +49,7 @@ public final class WaiterQueue {
      *
      * @return the first waiter, or null if empty
      */
-    public Waiter peek() {
+    public SyncWaiter peek() {
         return head;
     }
 
@@ -58,8 +58,8 @@ public final class WaiterQueue {
      *
      * @return the first waiter, or null if empty
      */
-    public Waiter poll() {
-        Waiter w = head;
+    public SyncWaiter poll() {
+        SyncWaiter w = head;
         if (w != null) {
             remove(w);
         }
@@ -71,12 +71,12 @@ public final class WaiterQueue {
      *
      * @param w a waiter of this queue, or one already removed
      */
-    public void remove(Waiter w) {
+    public void remove(SyncWaiter w) {
         if (!w.linked) {
             return;
         }
-        Waiter p = w.prev;
-        Waiter n = w.next;
+        SyncWaiter p = w.prev;
+        SyncWaiter n = w.next;
         if (p == null) {
             head = n;
         } else {
@@ -104,13 +104,13 @@ public final class WaiterQueue {
      * @param lock the owning primitive's lock
      * @return true if a waker won {@code w}, false on timeout
      */
-    public boolean awaitOrLeave(Waiter w, long nanos, java.util.concurrent.locks.ReentrantLock lock) {
+    public boolean awaitOrLeave(SyncWaiter w, long nanos, java.util.concurrent.locks.ReentrantLock lock) {
         return awaitOrLeave(w, nanos, false, lock);
     }
 
     /**
-     * Like {@link #awaitOrLeave(Waiter, long, java.util.concurrent.locks.ReentrantLock)}, spinning
-     * first (see {@link Waiter#await(long, boolean)}) when {@code spin} is true.
+     * Like {@link #awaitOrLeave(SyncWaiter, long, java.util.concurrent.locks.ReentrantLock)}, spinning
+     * first (see {@link SyncWaiter#await(long, boolean)}) when {@code spin} is true.
      *
      * @param w the caller's waiter, queued here
      * @param nanos the longest wait, negative for ever
@@ -118,7 +118,7 @@ public final class WaiterQueue {
      * @param lock the owning primitive's lock
      * @return true if a waker won {@code w}, false on timeout
      */
-    public boolean awaitOrLeave(Waiter w, long nanos, boolean spin, java.util.concurrent.locks.ReentrantLock lock) {
+    public boolean awaitOrLeave(SyncWaiter w, long nanos, boolean spin, java.util.concurrent.locks.ReentrantLock lock) {
         if (w.await(nanos, spin)) {
             return true;
         }
@@ -138,5 +138,21 @@ public final class WaiterQueue {
      */
     public int size() {
         return size;
+    }
+
+    /**
+     * Returns the number of queued waiters, taking {@code lock} (the lock that guards this queue)
+     * for the read: for tests, from any thread.
+     *
+     * @param lock the lock that guards this queue
+     * @return the count
+     */
+    public int size(java.util.concurrent.locks.Lock lock) {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -1,9 +1,7 @@
 package co.net.testsuite;
 
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
 import java.time.Duration;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,15 +31,7 @@ public final class Coroutines implements AutoCloseable {
      * @return the running coroutines
      */
     public static Coroutines start(String provider, int schedulers) {
-        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class)) {
-            if (p.name().equals(provider)) {
-                if (!p.isAvailable()) {
-                    throw new IllegalStateException("scheduler " + provider + " unavailable", p.unavailabilityCause());
-                }
-                return new Coroutines(p.create(schedulers));
-            }
-        }
-        throw new IllegalStateException("no scheduler provider named " + provider);
+        return new Coroutines(CoRuntime.create(provider, schedulers));
     }
 
     /**

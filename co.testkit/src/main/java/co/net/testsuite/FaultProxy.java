@@ -116,6 +116,23 @@ public final class FaultProxy implements AutoCloseable {
         return injected.get();
     }
 
+    /**
+     * Describes the relay of the client whose local port is {@code clientPort}, for a failure
+     * message: what each direction is doing and how many bytes it relayed.
+     *
+     * @param clientPort the client's local port
+     * @return the description, or a note that no such relay is live
+     */
+    public String describe(int clientPort) {
+        for (Relay r : relays.keySet()) {
+            if (r.client.getPort() == clientPort) {
+                return fault + " relay of client port " + clientPort + ": to server " + r.state[0] + ", to client "
+                        + r.state[1] + ", offset " + r.offset + ", delay " + r.delayMs + " ms";
+            }
+        }
+        return fault + ": no live relay for client port " + clientPort;
+    }
+
     /** Returns how many connections it is still relaying. */
     public int liveConnections() {
         return live.get();
@@ -137,20 +154,30 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting, aborts every relay and waits until all of them have ended. An interrupt while
+     * waiting keeps the thread's interrupt status and is reported as an {@link IllegalStateException}
+     * (a {@code close()} that throws {@code InterruptedException} is a hazard in try-with-resources).
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         try {
             listener.close();
         } catch (IOException e) {
             // nothing to do
         }
-        acceptor.join();
-        for (Relay r : relays.keySet()) {
-            r.abort();
-        }
-        while (live.get() > 0) {
-            Thread.sleep(1);
+        try {
+            acceptor.join();
+            for (Relay r : relays.keySet()) {
+                r.abort();
+            }
+            while (live.get() > 0) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the fault proxy", e);
         }
     }
 
@@ -161,6 +188,8 @@ public final class FaultProxy implements AutoCloseable {
         private final long offset;
         private final int delayMs;
         private final AtomicBoolean ended = new AtomicBoolean();
+        /** What each direction (0 to the server, 1 to the client) is doing, for {@link #describe}. */
+        final String[] state = {"starting", "starting"};
         /** Set by a clean-ending fault (truncate, half-close): the other pump only drains. */
         private volatile boolean truncated;
 
@@ -206,9 +235,15 @@ public final class FaultProxy implements AutoCloseable {
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
+                int d = toServer ? 0 : 1;
+                long t0 = System.nanoTime();
                 for (;;) {
+                    state[d] = "reading after " + relayed + " bytes, " + (System.nanoTime() - t0) / 1_000_000 + " ms in";
                     int n = in.read(buf);
+                    state[d] = "read " + n + " after " + relayed + " bytes, " + (System.nanoTime() - t0) / 1_000_000
+                            + " ms in";
                     if (n < 0) {
+                        state[d] = "ended after " + relayed + " bytes";
                         if (!dropping && !truncated) {
                             to.shutdownOutput();   // pass the half-close on
                         }
@@ -255,6 +290,7 @@ public final class FaultProxy implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // a reset or a closed socket: end both sides abruptly, as the peer did
+                state[toServer ? 0 : 1] = "failed after " + relayed + " bytes: " + e;
                 abort();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

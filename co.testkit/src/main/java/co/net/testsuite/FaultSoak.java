@@ -151,8 +151,11 @@ public abstract class FaultSoak {
             }
         }
         quiesce(proxies, liveHandlers);
-        long fdsBefore = ProcessCensus.openFileDescriptors();
+        // The census itself opens files once (a thread dump's temporary file names come from
+        // SecureRandom, which keeps /dev/random and /dev/urandom open): take one before counting.
         int threadsBefore = ProcessCensus.liveVirtualThreads();
+        threadsBefore = ProcessCensus.liveVirtualThreads();
+        long fdsBefore = ProcessCensus.openFileDescriptors();
 
         AtomicLongArray lateness = new AtomicLongArray(server.runtime().schedulers().size());
         List<CompletableFuture<Void>> heartbeats = new ArrayList<>();
@@ -225,12 +228,13 @@ public abstract class FaultSoak {
                         + "%d wrong ends; fds %d -> %d, virtual threads %d -> %d; heartbeat lateness max %d ms; seed %d%s",
                 factory.name(), seconds, clients, connections, proxied[0], echoed.get(), bytesOk.get(), faults,
                 wrong.size(), fdsBefore, fdsAfter, threadsBefore, threadsAfter, maxLate, seed, figures));
-        assertTrue(wrong.isEmpty(), () -> wrong.size() + " connections ended wrongly, e.g. " + wrong.peek());
+        assertTrue(wrong.isEmpty(), () -> wrong.size() + " connections ended wrongly, e.g.\n"
+                + String.join("\n", wrong.stream().limit(12).toList()));
         assertTrue(faults > 0, "faults were injected");
         for (Fault f : Fault.values()) {
             assertTrue(ends.get(f).get(0) + ends.get(f).get(1) > 0, () -> "no connection met " + f);
         }
-        assertEquals(fdsBefore, fdsAfter, "open file descriptors");
+        assertEquals(fdsBefore, fdsAfter, () -> "open file descriptors: " + ProcessCensus.describeFileDescriptors());
         assertEquals(threadsBefore, threadsAfter, "live virtual threads (coroutines)");
         assertTrue(maxLate <= MAX_HEARTBEAT_LATENESS_MS, "a scheduler stopped serving for " + maxLate + " ms");
     }
@@ -293,7 +297,12 @@ public abstract class FaultSoak {
                     return new End(fault, "recvn", EOF, ms, "end of stream after " + (done + got) + " of " + payload);
                 }
                 if (r < 0) {
-                    return new End(fault, "recvn", Co.error(), ms, Co.strerror());
+                    String error = Co.strerror();
+                    int errno = Co.error();
+                    String relay = s.localAddress() instanceof java.net.InetSocketAddress local
+                            ? proxy.describe(local.getPort()) : "";
+                    return new End(fault, "recvn", errno, ms, error + " after " + got + " of " + n
+                            + " bytes of the chunk at " + done + " of " + payload + "; " + relay);
                 }
                 done += n;
             }

@@ -40,6 +40,34 @@ public final class ProcessCensus {
     }
 
     /**
+     * Describes the open file descriptors, for a failure message: what {@code /proc/self/fd} links to
+     * (Linux), else only their count.
+     *
+     * @return one line per descriptor
+     */
+    public static String describeFileDescriptors() {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return openFileDescriptors() + " open";
+        }
+        StringBuilder b = new StringBuilder();
+        try (var list = Files.list(fds)) {
+            for (Path fd : list.sorted().toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    target = "(closed while listed)";
+                }
+                b.append('\n').append(fd.getFileName()).append(" -> ").append(target);
+            }
+        } catch (IOException e) {
+            b.append(" (cannot list: ").append(e).append(')');
+        }
+        return b.toString();
+    }
+
+    /**
      * Returns how many virtual threads are alive, from a JSON thread dump of the whole process (the
      * JDK tracks every virtual thread for it unless {@code -Djdk.trackAllThreads=false}).
      *

@@ -2,8 +2,9 @@ package co.net.mem.internal;
 
 import co.api.Errno;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -99,12 +100,12 @@ final class Connection {
      */
     int recv(int side, ByteBuffer buf, int ms) {
         Direction in = directions[1 - side];
-        long deadline = deadline(ms);
+        Deadline deadline = Deadline.after(ms);
         lock.lock();
         try {
             for (;;) {
                 if (closed[side]) {
-                    return fail(Errno.EBADF);
+                    return Errors.fail(Errno.EBADF);
                 }
                 if (in.readerShut) {
                     return 0;
@@ -120,7 +121,7 @@ final class Connection {
                     return n;
                 }
                 if (resetBy == 1 - side) {
-                    return fail(Errno.ECONNRESET);
+                    return Errors.fail(Errno.ECONNRESET);
                 }
                 if (in.writerDone) {
                     return 0;
@@ -145,22 +146,22 @@ final class Connection {
      */
     int send(int side, ByteBuffer buf, int ms) {
         Direction out = directions[side];
-        long deadline = deadline(ms);
+        Deadline deadline = Deadline.after(ms);
         int total = 0;
         lock.lock();
         try {
             for (;;) {
                 if (closed[side]) {
-                    return fail(Errno.EBADF);
+                    return Errors.fail(Errno.EBADF);
                 }
                 if (out.writerDone) {
-                    return fail(Errno.EPIPE);
+                    return Errors.fail(Errno.EPIPE);
                 }
                 if (resetBy == 1 - side) {
-                    return fail(Errno.ECONNRESET);
+                    return Errors.fail(Errno.ECONNRESET);
                 }
                 if (out.readerClosed) {
-                    return fail(Errno.EPIPE);
+                    return Errors.fail(Errno.EPIPE);
                 }
                 if (out.readerShut) {
                     total += buf.remaining();
@@ -250,24 +251,19 @@ final class Connection {
         }
     }
 
-    /** The deadline of a wait of {@code ms} (negative: for ever), in {@link System#nanoTime()} terms. */
-    static long deadline(int ms) {
-        return ms < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    }
-
     /**
      * Waits on {@code c} (whose lock the caller holds) until signalled or the deadline.
      *
      * @return 0 to look again, or -1 with ETIMEDOUT or EINTR set
      */
-    static int await(Condition c, long deadline) {
+    static int await(Condition c, Deadline deadline) {
         try {
-            if (deadline == Long.MAX_VALUE) {
+            if (deadline.isNone()) {
                 c.await();
                 return 0;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            long left = deadline.remainingNanos();
+            if (left == 0) {
                 CoContext.current().setTimedOut();
                 return -1;
             }
@@ -275,12 +271,7 @@ final class Connection {
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return fail(Errno.EINTR);
+            return Errors.fail(Errno.EINTR);
         }
-    }
-
-    static int fail(int errno) {
-        CoContext.current().setError(errno);
-        return -1;
     }
 }

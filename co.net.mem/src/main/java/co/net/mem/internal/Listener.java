@@ -1,6 +1,8 @@
 package co.net.mem.internal;
 
 import co.api.Errno;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,19 +47,19 @@ final class Listener {
      * Queues the accepted end of a new connection, waiting for room until the deadline.
      *
      * @param accepted the server end
-     * @param deadline as {@link Connection#deadline}
+     * @param deadline when to give up
      * @param client the connecting socket: its close ends the wait
      * @return 0, or -1 with ECONNREFUSED (listener closed), EBADF (client closed), ETIMEDOUT or EINTR
      */
-    int offer(MemSock accepted, long deadline, MemSock client) {
+    int offer(MemSock accepted, Deadline deadline, MemSock client) {
         lock.lock();
         try {
             for (;;) {
                 if (closed) {
-                    return Connection.fail(Errno.ECONNREFUSED);
+                    return Errors.fail(Errno.ECONNREFUSED);
                 }
                 if (!client.isOpen()) {
-                    return Connection.fail(Errno.EBADF);
+                    return Errors.fail(Errno.EBADF);
                 }
                 if (queue.size() < backlog) {
                     queue.addLast(accepted);
@@ -77,16 +79,16 @@ final class Listener {
     /**
      * Takes the oldest queued connection, waiting until the deadline.
      *
-     * @param deadline as {@link Connection#deadline}
+     * @param deadline when to give up
      * @param owner the listening socket: its close ends the wait with EBADF
      * @return the accepted end, or null with the error set
      */
-    MemSock take(long deadline, MemSock owner) {
+    MemSock take(Deadline deadline, MemSock owner) {
         lock.lock();
         try {
             for (;;) {
                 if (closed || !owner.isOpen()) {
-                    Connection.fail(Errno.EBADF);
+                    Errors.fail(Errno.EBADF);
                     return null;
                 }
                 MemSock s = queue.pollFirst();

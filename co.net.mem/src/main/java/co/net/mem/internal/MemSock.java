@@ -5,6 +5,8 @@ import co.api.Errno;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.net.mem.MemTransports;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -96,10 +98,10 @@ final class MemSock implements Sock {
         lock.lock();
         try {
             if (!open) {
-                return Connection.fail(Errno.EBADF);
+                return Errors.fail(Errno.EBADF);
             }
             if (local != null || connection != null || connectingTo != null) {
-                return Connection.fail(Errno.EINVAL);
+                return Errors.fail(Errno.EINVAL);
             }
             SocketAddress a = registry.bind(address, this);
             if (a == null) {
@@ -118,10 +120,10 @@ final class MemSock implements Sock {
         lock.lock();
         try {
             if (!open) {
-                return Connection.fail(Errno.EBADF);
+                return Errors.fail(Errno.EBADF);
             }
             if (connection != null || connectingTo != null) {
-                return Connection.fail(Errno.EINVAL);
+                return Errors.fail(Errno.EINVAL);
             }
             Listener l = listener;
             if (l != null) {
@@ -154,37 +156,37 @@ final class MemSock implements Sock {
         CoContext.current().clearTimeout();
         Listener l = listener;
         if (!open) {
-            Connection.fail(Errno.EBADF);
+            Errors.fail(Errno.EBADF);
             return null;
         }
         if (l == null) {
-            Connection.fail(Errno.EINVAL);
+            Errors.fail(Errno.EINVAL);
             return null;
         }
-        return l.take(Connection.deadline(ms), this);
+        return l.take(Deadline.after(ms), this);
     }
 
     @Override
     public int connect(SocketAddress address, int ms) {
         Objects.requireNonNull(address, "address");
         CoContext.current().clearTimeout();
-        long deadline = Connection.deadline(ms);
+        Deadline deadline = Deadline.after(ms);
         Listener target;
         MemSock accepted;
         Connection c;
         lock.lock();
         try {
             if (!open) {
-                return Connection.fail(Errno.EBADF);
+                return Errors.fail(Errno.EBADF);
             }
             if (connection != null) {
-                return Connection.fail(Errno.EISCONN);
+                return Errors.fail(Errno.EISCONN);
             }
             if (connectingTo != null) {
-                return Connection.fail(Errno.EALREADY);
+                return Errors.fail(Errno.EALREADY);
             }
             if (listener != null) {
-                return Connection.fail(Errno.EINVAL);
+                return Errors.fail(Errno.EINVAL);
             }
             if (Registry.key(address) == null) {
                 CoContext.current().setError(Errno.EINVAL,
@@ -194,7 +196,7 @@ final class MemSock implements Sock {
             MemSock server = registry.lookup(address);
             target = server == null || server == this ? null : server.listener;
             if (target == null) {
-                return Connection.fail(Errno.ECONNREFUSED);
+                return Errors.fail(Errno.ECONNREFUSED);
             }
             SocketAddress me = local != null ? local : registry.clientAddress(address);
             c = new Connection(receiveBuffer(), server.receiveBuffer());
@@ -217,7 +219,7 @@ final class MemSock implements Sock {
             if (!open) {
                 // Closed while the connection was being queued: the peer sees end of stream.
                 c.close(0, false);
-                return Connection.fail(Errno.EBADF);
+                return Errors.fail(Errno.EBADF);
             }
             side = 0;
             remote = address;
@@ -228,16 +230,29 @@ final class MemSock implements Sock {
         }
     }
 
-    @Override
-    public int recv(ByteBuffer buf, int ms) {
-        Objects.requireNonNull(buf, "buf");
+    /**
+     * Starts a data call: clears the timeout flag and returns the connection, or null with the
+     * error set ({@link Errno#EBADF} once closed, {@link Errno#ENOTCONN} if not connected).
+     */
+    private Connection connected() {
         CoContext.current().clearTimeout();
         Connection c = connection;
         if (!open) {
-            return Connection.fail(Errno.EBADF);
+            Errors.fail(Errno.EBADF);
+            return null;
         }
         if (c == null) {
-            return Connection.fail(Errno.ENOTCONN);
+            Errors.fail(Errno.ENOTCONN);
+        }
+        return c;
+    }
+
+    @Override
+    public int recv(ByteBuffer buf, int ms) {
+        Objects.requireNonNull(buf, "buf");
+        Connection c = connected();
+        if (c == null) {
+            return Errors.FAILED;
         }
         if (!buf.hasRemaining()) {
             return 0;
@@ -247,19 +262,20 @@ final class MemSock implements Sock {
 
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
-        return recv(buf, ms) < 0 ? null : remote;
+        // A stream has one peer: recvfrom is recv that also names it, also at end of stream.
+        if (recv(buf, ms) < 0) {
+            return null;
+        }
+        CoContext.current().setError(Errno.OK);             // a success clears the last error
+        return remote;
     }
 
     @Override
     public int send(ByteBuffer buf, int ms) {
         Objects.requireNonNull(buf, "buf");
-        CoContext.current().clearTimeout();
-        Connection c = connection;
-        if (!open) {
-            return Connection.fail(Errno.EBADF);
-        }
+        Connection c = connected();
         if (c == null) {
-            return Connection.fail(Errno.ENOTCONN);
+            return Errors.FAILED;
         }
         return c.send(side, buf, ms);
     }
@@ -270,14 +286,14 @@ final class MemSock implements Sock {
             return send(buf, ms);
         }
         if (!open) {
-            return Connection.fail(Errno.EBADF);
+            return Errors.fail(Errno.EBADF);
         }
-        return Connection.fail(connection != null ? Errno.EISCONN : Errno.ENOTCONN);
+        return Errors.fail(connection != null ? Errno.EISCONN : Errno.ENOTCONN);
     }
 
     @Override
     public void close() {
-        close(0);
+        shut(false);
     }
 
     @Override
@@ -290,14 +306,11 @@ final class MemSock implements Sock {
         boolean read = how == 'r' || how == 'b';
         boolean write = how == 'w' || how == 'b';
         if (!read && !write) {
-            return Connection.fail(Errno.EINVAL);
+            return Errors.fail(Errno.EINVAL);
         }
-        Connection c = connection;
-        if (!open) {
-            return Connection.fail(Errno.EBADF);
-        }
+        Connection c = connected();
         if (c == null) {
-            return Connection.fail(Errno.ENOTCONN);
+            return Errors.FAILED;
         }
         c.shutdown(side, read, write);
         return 0;
@@ -308,18 +321,30 @@ final class MemSock implements Sock {
         return end(ms, true);
     }
 
-    /** Closes, after sleeping {@code ms}; with {@code reset} the peer sees ECONNRESET, not end of stream. */
+    /**
+     * Closes, after sleeping {@code ms}; with {@code reset} the peer sees ECONNRESET, not end of
+     * stream. A socket already closed fails at once with EBADF, as on every transport.
+     */
     private int end(int ms, boolean reset) {
+        if (!open) {
+            return Errors.fail(Errno.EBADF, "socket already closed");
+        }
         if (ms > 0) {
             Co.sleep(ms);
         }
+        shut(reset);
+        return 0;
+    }
+
+    /** Closes now, silently if already closed; with {@code reset} the peer sees ECONNRESET. */
+    private void shut(boolean reset) {
         Connection c;
         Listener l;
         Listener waitingOn;
         lock.lock();
         try {
             if (!open) {
-                return 0;
+                return;
             }
             open = false;
             c = connection;
@@ -340,7 +365,6 @@ final class MemSock implements Sock {
         if (waitingOn != null) {
             waitingOn.wakeConnectors();
         }
-        return 0;
     }
 
     @Override
@@ -350,11 +374,11 @@ final class MemSock implements Sock {
         lock.lock();
         try {
             if (!open) {
-                Connection.fail(Errno.EBADF);
+                Errors.fail(Errno.EBADF);
                 return null;
             }
             if (!OPTIONS.contains(option)) {
-                Connection.fail(Errno.EOPNOTSUPP);
+                Errors.fail(Errno.EOPNOTSUPP);
                 return null;
             }
             Object v = options.get(option);
@@ -373,13 +397,13 @@ final class MemSock implements Sock {
         lock.lock();
         try {
             if (!open) {
-                return Connection.fail(Errno.EBADF);
+                return Errors.fail(Errno.EBADF);
             }
             if (!OPTIONS.contains(option)) {
-                return Connection.fail(Errno.EOPNOTSUPP);
+                return Errors.fail(Errno.EOPNOTSUPP);
             }
             if (value == null || (value instanceof Integer i && i <= 0)) {
-                return Connection.fail(Errno.EINVAL);
+                return Errors.fail(Errno.EINVAL);
             }
             options.put(option, value);
             return 0;

@@ -14,10 +14,6 @@ import co.net.mem.MemTransports;
  */
 public final class MemTransportProvider implements TransportProvider {
 
-    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public MemTransportProvider() {
-    }
-
     @Override
     public String name() {
         return MemTransports.NAME;
@@ -26,16 +22,6 @@ public final class MemTransportProvider implements TransportProvider {
     @Override
     public int priority() {
         return PRIORITY_BY_NAME_ONLY;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return null;
     }
 
     @Override

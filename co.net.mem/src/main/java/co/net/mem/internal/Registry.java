@@ -2,7 +2,7 @@ package co.net.mem.internal;
 
 import co.api.Co;
 import co.api.Errno;
-import co.api.spi.CoContext;
+import co.api.spi.Errors;
 import co.net.mem.MemAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -153,7 +153,7 @@ final class Registry {
     }
 
     private static <T> T fail(int errno, String detail) {
-        CoContext.current().setError(errno, detail);
+        Errors.fail(errno, detail);
         return null;
     }
 }

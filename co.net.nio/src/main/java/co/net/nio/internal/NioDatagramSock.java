@@ -3,6 +3,8 @@ package co.net.nio.internal;
 import co.api.Errno;
 import co.api.Sock;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.api.spi.Poller;
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -122,7 +124,7 @@ final class NioDatagramSock extends NioSock {
             return null;
         }
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         try {
             for (;;) {
                 SocketAddress from = channel.receive(buf);
@@ -131,7 +133,7 @@ final class NioDatagramSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, channel, SelectionKey.OP_READ, deadline, true)) {
                     return null;
@@ -168,7 +170,7 @@ final class NioDatagramSock extends NioSock {
             return Errors.fail(Errno.ENOTCONN, "datagram socket has no peer: give an address");
         }
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         try {
             for (;;) {
                 // A datagram goes whole or not at all: 0 means no room in the send buffer yet.
@@ -178,7 +180,7 @@ final class NioDatagramSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, channel, SelectionKey.OP_WRITE, deadline, false)) {
                     return -1;

@@ -5,6 +5,8 @@ import co.api.Errno;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.api.spi.Poller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -39,9 +41,6 @@ import java.util.concurrent.locks.LockSupport;
  * intended use); {@link #close()} may be called from any thread at any time.
  */
 abstract class NioSock implements Sock {
-
-    /** The deadline of a call that waits for ever. */
-    static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private static final VarHandle CLOSED;
     private static final VarHandle READER;
@@ -148,36 +147,22 @@ abstract class NioSock implements Sock {
     }
 
     /**
-     * Returns the deadline of a call that may wait {@code ms}, counted from now.
-     *
-     * @param ms milliseconds, negative for ever
-     * @return a {@link System#nanoTime()} deadline, or {@link #NO_DEADLINE}
-     */
-    static long deadline(int ms) {
-        return ms < 0 ? NO_DEADLINE : System.nanoTime() + ms * 1_000_000L;
-    }
-
-    /**
      * Waits once until {@code ch} may be ready for {@code ops}, or the deadline passes, or the
      * socket is closed, or the thread is interrupted.
      *
      * @param poller the calling thread's poller
      * @param ch the channel
      * @param ops the selection-key operation
-     * @param deadline from {@link #deadline(int)}
+     * @param deadline the call's deadline, made at its first wait
      * @param read true for the reader slot (read, accept), false for the writer slot (write, connect)
      * @return true to retry the operation; false with the error set (ETIMEDOUT and the timeout flag,
      *     EBADF, or EINTR)
      */
-    final boolean await(Poller poller, SelectableChannel ch, int ops, long deadline, boolean read) {
-        long ms = -1;
-        if (deadline != NO_DEADLINE) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                CoContext.current().setTimedOut();
-                return false;
-            }
-            ms = (left + 999_999) / 1_000_000;
+    final boolean await(Poller poller, SelectableChannel ch, int ops, Deadline deadline, boolean read) {
+        int ms = deadline.remainingMillis();
+        if (ms == 0) {
+            CoContext.current().setTimedOut();
+            return false;
         }
         Thread me = Thread.currentThread();
         VarHandle slot = read ? READER : WRITER;
@@ -230,12 +215,13 @@ abstract class NioSock implements Sock {
     }
 
     /**
-     * Returns the calling thread's poller, noting it so that {@link #close()} can tell it.
+     * Returns the calling thread's poller (a plain thread's needs no runtime), noting it so that
+     * {@link #close()} can tell it.
      *
      * @return the poller
      */
     final Poller poller() {
-        Poller p = Co.runtime().poller();
+        Poller p = CoContext.current().poller();
         if (p != poller1 && p != poller2) {
             if (poller1 == null) {
                 poller1 = p;

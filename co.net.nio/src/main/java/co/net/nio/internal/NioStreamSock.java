@@ -4,6 +4,8 @@ import co.api.Co;
 import co.api.Errno;
 import co.api.Sock;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.api.spi.Poller;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,24 +39,28 @@ import java.util.Objects;
  * and binds the server channel to the same address. Options set before {@code listen} are carried
  * over.
  *
+ * <p><b>Two states.</b> Until {@code listen} the socket may connect and carry data through its
+ * {@link SocketChannel}; after it, a {@link NioListener} holds the listening channel and accepts,
+ * and the data calls fail with {@link Errno#ENOTCONN} (connect with {@link Errno#EISCONN}). What is
+ * left here (about 540 lines) is the one C-like socket's life: bind, listen, the TCP and
+ * Unix-domain connects, the data path and the close/reset rules.
+ *
  * <p>Thread safety: see {@link NioSock}; control calls (bind, listen, connect, options) take a lock
  * for their state change and never wait while holding it.
  */
 final class NioStreamSock extends NioSock {
 
-    /** Backoff bounds when accept finds no free file descriptor. */
-    private static final int ACCEPT_BACKOFF_MIN_MS = 1;
-    private static final int ACCEPT_BACKOFF_MAX_MS = 100;
+    /** Pause bounds between retries of a Unix-domain connect to a listener whose queue is full. */
+    private static final int UNIX_CONNECT_RETRY_MIN_MS = 1;
+    private static final int UNIX_CONNECT_RETRY_MAX_MS = 50;
 
     private final Object lock = new Object();
     /** The connection (or the not yet listening socket); null once listening. */
     private volatile SocketChannel channel;
     /** The listener, once {@link #listen} succeeded. */
-    private volatile ServerSocketChannel server;
+    private volatile NioListener listener;
     /** Options the user set, replayed on the server channel by {@link #listen}; guarded by lock. */
     private Map<SocketOption<?>, Object> options;
-    /** The next backoff after EMFILE in accept; touched only by the accepting thread. */
-    private int acceptBackoffMs;
 
     NioStreamSock(NioTransport transport, ProtocolFamily family, SocketChannel channel) {
         super(transport, family);
@@ -68,14 +74,15 @@ final class NioStreamSock extends NioSock {
 
     @Override
     NetworkChannel channel() {
-        ServerSocketChannel s = server;
-        return s != null ? s : channel;
+        NioListener l = listener;
+        return l != null ? l.channel : channel;
     }
 
     @Override
     void closeChannels() {
         SocketChannel c = channel;
-        ServerSocketChannel s = server;
+        NioListener l = listener;
+        ServerSocketChannel s = l == null ? null : l.channel;
         try {
             if (c != null) {
                 c.close();
@@ -104,7 +111,7 @@ final class NioStreamSock extends NioSock {
             if (isClosed()) {
                 return closedError();
             }
-            if (server != null) {
+            if (listener != null) {
                 return Errors.fail(Errno.EINVAL, "socket is already bound and listening");
             }
             try {
@@ -130,7 +137,7 @@ final class NioStreamSock extends NioSock {
             if (isClosed()) {
                 return closedError();
             }
-            if (server != null) {
+            if (listener != null) {
                 return 0;                      // listening already; Java cannot change the backlog
             }
             SocketChannel c = channel;
@@ -166,7 +173,7 @@ final class NioStreamSock extends NioSock {
                     s.close();
                     throw e;
                 }
-                server = s;
+                listener = new NioListener(s);
                 channel = null;
                 return 0;
             } catch (IOException | RuntimeException e) {
@@ -195,7 +202,7 @@ final class NioStreamSock extends NioSock {
             } catch (IOException | RuntimeException e) {
                 return bindFailure(e);
             }
-            if (server == null) {
+            if (listener == null) {
                 if (options == null) {
                     options = new LinkedHashMap<>();
                 }
@@ -207,10 +214,9 @@ final class NioStreamSock extends NioSock {
 
     @Override
     public Sock accept(int ms) {
-        CoContext ctx = CoContext.current();
-        ctx.clearTimeout();
-        ServerSocketChannel s = server;
-        if (s == null) {
+        CoContext.current().clearTimeout();
+        NioListener l = listener;
+        if (l == null) {
             if (isClosed()) {
                 closedError();
             } else {
@@ -218,99 +224,24 @@ final class NioStreamSock extends NioSock {
             }
             return null;
         }
-        Poller poller = null;
-        long deadline = 0;
-        try {
-            for (;;) {
-                SocketChannel c;
-                try {
-                    c = s.accept();
-                } catch (IOException e) {
-                    int err = Errors.errno(e);
-                    if (err == Errno.ECONNABORTED) {
-                        continue;                    // that client gave up before we took it; next one
-                    }
-                    if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOMEM) {
-                        if (isClosed()) {
-                            closedError();
-                            return null;
-                        }
-                        outOfDescriptors(ms, deadline, poller != null, e);
-                        return null;
-                    }
-                    if (isClosed()) {
-                        closedError();
-                    } else {
-                        Errors.fail(e);
-                    }
-                    return null;
-                }
-                if (c != null) {
-                    acceptBackoffMs = 0;
-                    try {
-                        c.configureBlocking(false);
-                    } catch (IOException e) {
-                        closeQuietly(c);
-                        Errors.fail(e);
-                        return null;
-                    }
-                    return new NioStreamSock(transport, family, c);
-                }
-                if (poller == null) {
-                    poller = poller();
-                    deadline = deadline(ms);
-                }
-                if (!await(poller, s, SelectionKey.OP_ACCEPT, deadline, true)) {
-                    return null;
-                }
-            }
-        } finally {
-            release(poller, s, SelectionKey.OP_ACCEPT);
-        }
+        return l.accept(this, ms);
     }
 
-    /**
-     * Handles accept's EMFILE/ENFILE: the pending connection stays queued and the listener stays
-     * readable, so returning at once would let the caller's accept loop spin a core. Instead wait a
-     * growing while (1, 2, 4 ... 100 ms, within the caller's timeout), then report the error; the
-     * next accept after descriptors are freed succeeds and resets the backoff.
-     */
-    private void outOfDescriptors(int ms, long deadline, boolean started, IOException e) {
-        int pause = acceptBackoffMs == 0 ? ACCEPT_BACKOFF_MIN_MS : Math.min(acceptBackoffMs * 2, ACCEPT_BACKOFF_MAX_MS);
-        acceptBackoffMs = pause;
-        if (ms >= 0) {
-            long end = started ? deadline : deadline(ms);
-            long left = (end - System.nanoTime()) / 1_000_000;
-            pause = (int) Math.max(0, Math.min(pause, left));
-        }
-        if (pause > 0) {
-            Co.sleep(pause);
-        }
-        Errors.fail(Errors.errno(e), e.getMessage());
-    }
-
-    private static void closeQuietly(SocketChannel c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-    }
 
     @Override
     public int connect(SocketAddress remote, int ms) {
         Objects.requireNonNull(remote, "remote");
         CoContext ctx = CoContext.current();
         ctx.clearTimeout();
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.EISCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.EISCONN, "socket is listening");
+            return Errors.FAILED;
         }
         Poller poller = null;
         try {
-            long deadline;
+            Deadline deadline;
             if (family == StandardProtocolFamily.UNIX) {
-                deadline = deadline(ms);
+                deadline = Deadline.after(ms);
                 c = connectUnix(c, remote, deadline);
                 if (c == null) {
                     return -1;
@@ -321,7 +252,7 @@ final class NioStreamSock extends NioSock {
             } else if (c.connect(remote)) {
                 return 0;
             } else {
-                deadline = deadline(ms);
+                deadline = Deadline.after(ms);
             }
             poller = poller();
             for (;;) {
@@ -351,8 +282,8 @@ final class NioStreamSock extends NioSock {
      *
      * @return the connected or connect-pending channel, or null with the error set
      */
-    private SocketChannel connectUnix(SocketChannel c, SocketAddress remote, long deadline) throws IOException {
-        int pause = 1;
+    private SocketChannel connectUnix(SocketChannel c, SocketAddress remote, Deadline deadline) throws IOException {
+        int pause = UNIX_CONNECT_RETRY_MIN_MS;
         for (;;) {
             try {
                 c.connect(remote);
@@ -361,13 +292,13 @@ final class NioStreamSock extends NioSock {
                 if (Errors.errno(e) != Errno.EAGAIN) {
                     throw e;
                 }
-                long left = deadline == NO_DEADLINE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
+                if (deadline.expired()) {
                     CoContext.current().setTimedOut();
                     return null;
                 }
-                Co.sleep(Math.min(pause, left));
-                pause = Math.min(pause * 2, 50);
+                int left = deadline.remainingMillis();
+                Co.sleep(left < 0 ? pause : Math.min(pause, left));
+                pause = Math.min(pause * 2, UNIX_CONNECT_RETRY_MAX_MS);
                 c = renew(c);
                 if (c == null) {
                     closedError();
@@ -417,19 +348,35 @@ final class NioStreamSock extends NioSock {
      */
     private boolean drained;
 
+    /**
+     * Returns the connection's channel, or null with the error set: {@link Errno#EBADF} if closed,
+     * {@code listeningErrno} if this socket is a listener.
+     */
+    private SocketChannel connection(int listeningErrno) {
+        SocketChannel c = channel;
+        if (c == null) {
+            if (isClosed()) {
+                closedError();
+            } else {
+                Errors.fail(listeningErrno, "socket is listening");
+            }
+        }
+        return c;
+    }
+
     @Override
     public int recv(ByteBuffer buf, int ms) {
         CoContext ctx = CoContext.current();
         ctx.clearTimeout();
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.ENOTCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+            return Errors.FAILED;
         }
         if (!buf.hasRemaining()) {
             return 0;
         }
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         // After a read that drained the socket (request/response traffic) the next read would
         // almost surely find nothing: on an affine scheduler, whose selector reports a readable
         // registered channel at its very next selection, wait first and save that system call.
@@ -437,7 +384,7 @@ final class NioStreamSock extends NioSock {
         // poller, where a wait costs more than a read.
         if (drained && ms != 0 && ctx.isCoroutine() && ctx.runtime().affine()) {
             poller = poller();
-            deadline = deadline(ms);
+            deadline = Deadline.after(ms);
             if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
                 release(poller, c, SelectionKey.OP_READ);
                 return -1;
@@ -455,7 +402,7 @@ final class NioStreamSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
                     return -1;
@@ -492,6 +439,7 @@ final class NioStreamSock extends NioSock {
         if (n < 0) {
             return null;
         }
+        CoContext.current().setError(Errno.OK);             // a success clears the last error
         SocketAddress peer = remoteAddress();
         return peer != null ? peer : UnixDomainSocketAddress.of("");
     }
@@ -499,13 +447,13 @@ final class NioStreamSock extends NioSock {
     @Override
     public int send(ByteBuffer buf, int ms) {
         CoContext.current().clearTimeout();
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.ENOTCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+            return Errors.FAILED;
         }
         int total = buf.remaining();
         Poller poller = null;
-        long deadline = 0;
+        Deadline deadline = Deadline.NONE;
         try {
             for (;;) {
                 int n = c.write(buf);
@@ -517,7 +465,7 @@ final class NioStreamSock extends NioSock {
                 }
                 if (poller == null) {
                     poller = poller();
-                    deadline = deadline(ms);
+                    deadline = Deadline.after(ms);
                 }
                 if (!await(poller, c, SelectionKey.OP_WRITE, deadline, false)) {
                     return -1;
@@ -545,9 +493,9 @@ final class NioStreamSock extends NioSock {
         if (how != 'r' && how != 'w' && how != 'b') {
             return Errors.fail(Errno.EINVAL, "shutdown takes 'r', 'w' or 'b', not '" + how + "'");
         }
-        SocketChannel c = channel;
+        SocketChannel c = connection(Errno.ENOTCONN);
         if (c == null) {
-            return isClosed() ? closedError() : Errors.fail(Errno.ENOTCONN, "socket is listening");
+            return Errors.FAILED;
         }
         try {
             if (how != 'w') {
@@ -571,10 +519,15 @@ final class NioStreamSock extends NioSock {
             Co.sleep(ms);
         }
         SocketChannel c = channel;
-        if (c != null && family != StandardProtocolFamily.UNIX && c.isConnected()) {
+        if (c != null && c.isConnected()) {
             try {
-                // SO_LINGER 0: close(2) drops unsent data and sends RST; no TIME_WAIT.
-                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                // SO_LINGER 0: for TCP, close(2) drops unsent data and sends RST; no TIME_WAIT.
+                // For a Unix-domain socket too, although Linux ignores it there: the JDK closes a
+                // channel still registered with a selector only at that selector's next selection,
+                // and meanwhile shuts its output down unless SO_LINGER is 0. That shutdown gave the
+                // peer end of stream (recv 0) before the release gave it ECONNRESET (unread data
+                // left behind): the flaky resetSendsAnErrorToThePeer on nio-unix.
+                setOn(c, StandardSocketOptions.SO_LINGER, 0);
             } catch (IOException | RuntimeException ignored) {
                 // the connection is already gone; closing is all that is left
             }

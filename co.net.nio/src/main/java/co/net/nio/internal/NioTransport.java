@@ -4,6 +4,7 @@ import co.api.Errno;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
+import co.api.spi.Errors;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;

@@ -15,10 +15,6 @@ public final class NioTransportProvider implements TransportProvider {
     /** The name users select this transport by. */
     public static final String NAME = "nio";
 
-    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public NioTransportProvider() {
-    }
-
     @Override
     public String name() {
         return NAME;
@@ -27,16 +23,6 @@ public final class NioTransportProvider implements TransportProvider {
     @Override
     public int priority() {
         return PRIORITY_DEFAULT;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package co.net.tls.internal;
 
 import co.api.Sock;
+import co.api.spi.Deadline;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
@@ -204,7 +205,7 @@ final class Outbound {
      * @return 0 once the queue is empty, -1 on error or timeout (as the underlying {@code send})
      */
     int flush(int ms) {
-        long deadline = ms < 0 ? 0 : System.nanoTime() + ms * 1_000_000L;
+        Deadline deadline = Deadline.after(ms);
         for (;;) {
             ByteBuffer head;
             lock.lock();
@@ -217,8 +218,7 @@ final class Outbound {
                 return 0;
             }
             if (head.hasRemaining()) {
-                int left = ms < 0 ? -1 : (int) Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-                if (sock.send(head, left) < 0) {
+                if (sock.send(head, deadline.remainingMillis()) < 0) {
                     return -1;
                 }
             }

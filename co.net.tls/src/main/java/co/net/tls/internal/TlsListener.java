@@ -5,6 +5,8 @@ import co.api.Scheduler;
 import co.api.Sock;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.net.tls.TlsConfig;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -60,17 +62,17 @@ final class TlsListener {
      * @return the connection's socket, or null on error or timeout (the error is set)
      */
     Sock accept(int ms) {
-        long deadline = TlsConnection.deadline(ms);
-        if (!takeSlot(ms)) {
+        Deadline deadline = Deadline.after(ms);
+        if (!takeSlot(deadline)) {
             return null;
         }
         boolean slotPassedOn = false;
         try {
             if (closed) {
-                TlsConnection.error(Errno.EBADF, null);
+                Errors.fail(Errno.EBADF, null);
                 return null;
             }
-            Sock c = sock.accept(TlsConnection.left(deadline));
+            Sock c = sock.accept(deadline.remainingMillis());
             if (c == null) {
                 return null;
             }
@@ -79,7 +81,7 @@ final class TlsListener {
                 connection = new TlsConnection(c, config, false, null, -1);
             } catch (RuntimeException e) {
                 c.close();
-                TlsConnection.error(Errno.EINVAL, "TLS: " + e.getMessage());
+                Errors.fail(Errno.EINVAL, "TLS: " + e.getMessage());
                 return null;
             }
             slotPassedOn = true;
@@ -92,20 +94,19 @@ final class TlsListener {
         }
     }
 
-    /** Takes a handshake slot within {@code ms}; false with the error set if none came. */
-    private boolean takeSlot(int ms) {
+    /** Takes a handshake slot before {@code deadline}; false with the error set if none came. */
+    private boolean takeSlot(Deadline deadline) {
         if (handshakeSlots.tryAcquire()) {
             return true;
         }
         boolean interrupted = false;
         try {
-            long deadline = TlsConnection.deadline(ms);
             for (;;) {
                 if (closed) {
-                    TlsConnection.error(Errno.EBADF, null);
+                    Errors.fail(Errno.EBADF, null);
                     return false;
                 }
-                long wait = ms < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+                long wait = deadline.remainingNanos();
                 if (wait <= 0) {
                     CoContext.current().setTimedOut();
                     return false;
@@ -142,7 +143,7 @@ final class TlsListener {
     private void handshakeInBackground(TlsConnection connection, int nth) {
         Runnable task = () -> {
             try {
-                connection.handshake(Long.MAX_VALUE);
+                connection.handshake(Deadline.NONE);
             } finally {
                 handshakeSlots.release();
             }

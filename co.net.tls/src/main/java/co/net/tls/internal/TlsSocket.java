@@ -5,6 +5,8 @@ import co.api.Errno;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsSock;
 import java.net.InetSocketAddress;
@@ -90,7 +92,7 @@ public final class TlsSocket implements TlsSock {
     }
 
     private static int error(int errno, String detail) {
-        return TlsConnection.error(errno, detail);
+        return Errors.fail(errno, detail);
     }
 
     /** The error of a data call on a socket that has no connection. */
@@ -107,7 +109,7 @@ public final class TlsSocket implements TlsSock {
     public int handshake(int ms) {
         CoContext.current().clearTimeout();
         TlsConnection c = connection;
-        return c == null ? notConnected() : c.handshake(TlsConnection.deadline(ms));
+        return c == null ? notConnected() : c.handshake(Deadline.after(ms));
     }
 
     @Override
@@ -258,7 +260,7 @@ public final class TlsSocket implements TlsSock {
             return error(Errno.EINVAL, "TLS: no host name to verify for " + remote
                     + "; set TlsConfig.serverName, or verifyHostname(false)");
         }
-        long deadline = TlsConnection.deadline(ms);
+        Deadline deadline = Deadline.after(ms);
         if (sock.connect(remote, ms) < 0) {
             return -1;
         }

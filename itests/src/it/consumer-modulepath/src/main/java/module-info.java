@@ -1,0 +1,4 @@
+/** A consumer application module: it needs co.api alone at compile time. */
+module consumer {
+    requires co.api;
+}
