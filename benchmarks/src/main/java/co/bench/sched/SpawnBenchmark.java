@@ -116,6 +116,37 @@ public class SpawnBenchmark {
         }
     }
 
+    /**
+     * The floor of {@link #spawnFromPlainThread}: one platform thread creates, starts and runs one
+     * million virtual threads whose scheduler is a plain {@link java.util.ArrayDeque} it drains
+     * itself every 1,024 starts. No cross-thread queue, no wake-up, no co: what a virtual thread's
+     * creation, start and run to completion cost on one core. A spawner on one thread feeding
+     * schedulers on the other cores pays the creation and start share of it per spawn, and the whole
+     * machine at least all of it.
+     */
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public void floorCreateStartRunOnOneThread() {
+        java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>(1024);
+        Thread.Builder.OfVirtual builder = co.scheduler.internal.CarrierThreads.builder(queue::add);
+        AtomicInteger left = new AtomicInteger(COUNT);
+        Runnable body = left::decrementAndGet;
+        for (int i = 0; i < COUNT; i++) {
+            builder.unstarted(body).start();
+            if ((i & 1023) == 1023) {
+                for (Runnable r; (r = queue.poll()) != null;) {
+                    r.run();
+                }
+            }
+        }
+        for (Runnable r; (r = queue.poll()) != null;) {
+            r.run();
+        }
+        if (left.get() != 0) {
+            throw new IllegalStateException("not run: " + left.get());
+        }
+    }
+
     /** The same work on plain JDK virtual threads, no co at all: the baseline. */
     @Benchmark
     @OperationsPerInvocation(COUNT)

@@ -46,24 +46,34 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     /** How many local tasks one loop turn runs before it looks at timers, other threads and I/O. */
     private static final int LOCAL_BUDGET = 64;
     /**
-     * How long an idle scheduling thread polls (its run queue, and its backend now and then) before
-     * it blocks in the backend; system property {@code co.spin_us}, 0 to never spin. Waking a
-     * thread blocked in {@code epoll_wait} costs the waker a system call and the woken thread
-     * several microseconds, far more than a hand-off between coroutines.
+     * How long an idle scheduling thread busy-polls its run queue for work handed over by another
+     * thread before it blocks in its backend; system property {@code co.spin_us}, 0 to never spin.
+     * Waking a thread blocked in {@code epoll_wait} costs the waker a system call and the woken
+     * thread several microseconds, far more than a hand-off between coroutines of two threads that
+     * are both awake.
      */
     private static final long SPIN_NANOS = Long.getLong("co.spin_us", 20) * 1_000L;
     /**
-     * A scheduler spins only while its recent idle periods were short: one that sleeps longer than
-     * this (an idle server) blocks at once and burns no CPU.
+     * After this many idle periods in a row in which no other thread handed work over within the
+     * spin, a scheduler stops spinning (see {@link #spinMisses}).
      */
-    private static final long SPIN_WORTH_NANOS = 4 * SPIN_NANOS;
+    private static final int SPIN_MISSES = 4;
+    /** How often a spin also polls the backend without waiting (a system call), in nanoseconds. */
+    private static final long SPIN_POLL_NANOS = 4_000;
+    /**
+     * How long a spin stays in user space ({@link Thread#onSpinWait()}) before it yields the core
+     * between passes, in nanoseconds. A hand-off from a thread running on another core arrives
+     * within a microsecond or two and is caught without a system call; past that, the thread that
+     * would hand us work may be waiting for this very core (a machine with fewer free cores than
+     * runnable threads), and a busy spin would delay the work it waits for: measured on the 2-core
+     * machine under load, a pure busy spin made cross-scheduler ping-pong slower.
+     */
+    private static final long SPIN_BUSY_NANOS = 2_000;
     /**
      * How many tasks may wait in the local queue before a coroutine that spawns onto its own
      * scheduler yields to them (see {@link #go}).
      */
     private static final int SPAWN_BACKLOG = 256;
-    /** Above this many ready descriptors per poll, on average, an idle scheduler blocks without spinning. */
-    private static final int SPIN_MAX_READY = 2;
     /** How many remote submissions one loop turn runs before it looks at timers and I/O again. */
     private static final int REMOTE_BUDGET = 1024;
 
@@ -86,16 +96,17 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     @SuppressWarnings("unused") // accessed through SLEEPING
     volatile int sleeping;
     private volatile boolean stopping;
-    /** Whether the last idle period was short enough that spinning before the next one pays. */
-    private boolean spinPays = true;
     /**
-     * Ready descriptors per poll, averaged over about the last eight polls, times eight (a
-     * non-blocking poll that finds nothing does not count). Spinning pays while readiness comes a
-     * channel or two at a time (a request/response peer waits for each answer); when it comes in
-     * batches (many busy connections), an idle gap is the peers' own work, and blocking costs one
-     * wake-up for a whole batch (see {@link #turn}).
+     * Idle periods in a row that a spin did not shorten: no other thread handed work over within
+     * {@link #SPIN_NANOS} (a spin that timed out, or one that ended because the backend found a
+     * socket ready: the kernel would have woken a blocked poll for that just as well, and the spin
+     * was CPU burnt while waiting). From {@link #SPIN_MISSES} on the scheduler blocks at once; a
+     * blocking wait that another thread's submission ends within {@link #SPIN_NANOS} (one a spin
+     * would have caught) sets it back to 0. A server whose work all comes from its sockets
+     * therefore blocks in the backend like a plain event loop, while coroutines that hand work to
+     * each other across scheduling threads keep the spin.
      */
-    private int readyAverage8;
+    private int spinMisses;
 
     // Observability: written only by this thread with plain writes, read by AffineIntrospection and
     // StallWatchdog (other threads) with opaque reads.
@@ -290,10 +301,16 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         if (waitMs == 0) {
             return;
         }
-        // Spin only while readiness comes a key or two at a time: with many busy connections the
-        // spin would burn the gaps between batches, which blocking turns into idle time.
-        if (spinPays && SPIN_NANOS > 0 && readyAverage8 <= SPIN_MAX_READY * 8 && spin()) {
-            return;
+        if (SPIN_NANOS > 0 && spinMisses < SPIN_MISSES) {
+            int found = spin();
+            if (found == SPIN_HANDED_OVER) {
+                spinMisses = 0;
+                return;
+            }
+            spinMisses++;
+            if (found == SPIN_IO) {
+                return;
+            }
         }
         idleSince = System.nanoTime();
         SLEEPING.setVolatile(this, 1);
@@ -301,59 +318,74 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             // Re-checked after sleeping=1 is written: a computation queued before it is taken now;
             // one queued after it finds sleeping == 1 and may wake this thread (Computations.run).
             if (remote.isEmpty() && computations.isEmpty() && !stopping) {
-                int readyCount = backend.poll(waitMs);
-                // A wait that ended with nothing ready (a submission from another thread, a timer)
-                // counts too, so that once the connections go quiet the average decays and
-                // hand-offs between threads spin again.
-                readyAverage8 += readyCount - (readyAverage8 >> 3);
+                backend.poll(waitMs);
             }
         } finally {
             SLEEPING.setVolatile(this, 0);
         }
         long idle = System.nanoTime() - idleSince;
         idleNanos += idle;
-        spinPays = idle < SPIN_WORTH_NANOS;
+        if (idle < SPIN_NANOS && !(remote.isEmpty() && computations.isEmpty())) {
+            // Another thread ended this wait soon enough for a spin to have caught its work.
+            spinMisses = 0;
+        }
     }
+
+    /** What ended a {@link #spin}: nothing (it timed out), readiness, or another thread's work. */
+    private static final int SPIN_NOTHING = 0;
+    private static final int SPIN_IO = 1;
+    private static final int SPIN_HANDED_OVER = 2;
 
     /**
-     * Polls for work for up to {@link #SPIN_NANOS}: the remote queue on every pass (a volatile
-     * read; submitters see {@code sleeping == 0} and skip the wake-up system call), the backend now
-     * and then (a non-blocking poll, when something is registered).
+     * Busy-polls for work for up to {@link #SPIN_NANOS}: the remote queue and the shared
+     * computations on every pass (volatile reads; while this thread spins, submitters see
+     * {@code sleeping == 0} and skip the wake-up system call), the backend every
+     * {@link #SPIN_POLL_NANOS} (a non-blocking poll, when something is registered). Between passes
+     * it uses {@link Thread#onSpinWait()}, which stays in user space, for the first
+     * {@link #SPIN_BUSY_NANOS}, then {@code Thread.yield()}.
      *
-     * @return true if work arrived
+     * @return {@link #SPIN_HANDED_OVER} if another thread queued work (or the scheduler is stopping),
+     *     {@link #SPIN_IO} if the backend made coroutines of this thread ready, else
+     *     {@link #SPIN_NOTHING}
      */
-    private boolean spin() throws IOException {
-        long until = System.nanoTime() + SPIN_NANOS;
+    private int spin() throws IOException {
+        long start = System.nanoTime();
+        long nextPoll = start;
         boolean io = backend.hasRegistrations();
+        boolean busy = true;
+        Computations computations = runtime.computations();
         for (int i = 0;; i++) {
-            if (!remote.isEmpty() || stopping || !runtime.computations().isEmpty()) {
-                return true;
+            if (!remote.isEmpty() || stopping || !computations.isEmpty()) {
+                return SPIN_HANDED_OVER;
             }
-            if ((i & 7) == 0) {
-                // First thing, then every few passes: readiness that is already there is found
-                // at the cost of one non-blocking poll.
-                if (io) {
-                    pollNow();
+            if (!busy || (i & 15) == 0) {
+                long now = System.nanoTime();
+                if (io && now - nextPoll >= 0) {
+                    // First thing, then every few microseconds: readiness that is already there
+                    // is found at the cost of one non-blocking poll.
+                    backend.pollNow();
                     if (!local.isEmpty()) {
-                        return true;
+                        return SPIN_IO;
                     }
+                    nextPoll = now + SPIN_POLL_NANOS;
                 }
-                if (i > 0 && System.nanoTime() - until >= 0) {
-                    return false;
+                long spun = now - start;
+                if (spun >= SPIN_NANOS) {
+                    return SPIN_NOTHING;
                 }
+                busy = spun < SPIN_BUSY_NANOS;
             }
-            // Yield, not onSpinWait: on a machine with fewer free cores than runnable threads the
-            // thread that would hand us work may need this very core.
-            Thread.yield();
+            if (busy) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
-    /** A non-blocking poll; one that finds descriptors ready counts in {@link #readyAverage8}. */
+    /** A non-blocking poll of the backend. */
     private void pollNow() throws IOException {
-        int readyCount = backend.pollNow();
-        if (readyCount > 0) {
-            readyAverage8 += readyCount - (readyAverage8 >> 3);
-        }
+        backend.pollNow();
     }
 
     /**
