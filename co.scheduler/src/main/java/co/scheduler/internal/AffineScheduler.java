@@ -57,6 +57,13 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
      * spin, a scheduler stops spinning (see {@link #spinMisses}).
      */
     private static final int SPIN_MISSES = 4;
+    /**
+     * A blocking wait that another thread's work ends within this long turns spinning back on. Four
+     * spins long, not one: the wait includes the wake-up's own latency, and in a ping-pong between
+     * two schedulers that both block, each waits for two wake-ups; a bound of one spin could leave
+     * such a pair blocking for ever after a few slow rounds (a pause, a busy machine).
+     */
+    private static final long SPIN_WORTH_NANOS = 4 * SPIN_NANOS;
     /** How often a spin also polls the backend without waiting (a system call), in nanoseconds. */
     private static final long SPIN_POLL_NANOS = 4_000;
     /**
@@ -100,8 +107,8 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
      * {@link #SPIN_NANOS} (a spin that timed out, or one that ended because the backend found a
      * socket ready: the kernel would have woken a blocked poll for that just as well, and the spin
      * was CPU burnt while waiting). From {@link #SPIN_MISSES} on the scheduler blocks at once; a
-     * blocking wait that another thread's submission ends within {@link #SPIN_NANOS} (one a spin
-     * would have caught) sets it back to 0. A server whose work all comes from its sockets
+     * blocking wait that another thread's submission ends within {@link #SPIN_WORTH_NANOS} sets it
+     * back to 0. A server whose work all comes from its sockets
      * therefore blocks in the backend like a plain event loop, while coroutines that hand work to
      * each other across scheduling threads keep the spin.
      */
@@ -319,8 +326,8 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         }
         long idle = System.nanoTime() - idleSince;
         idleNanos += idle;
-        if (idle < SPIN_NANOS && !(remote.isEmpty() && computations.isEmpty())) {
-            // Another thread ended this wait soon enough for a spin to have caught its work.
+        if (idle < SPIN_WORTH_NANOS && !(remote.isEmpty() && computations.isEmpty())) {
+            // Another thread ended this wait soon: spinning may catch the next hand-off.
             spinMisses = 0;
         }
     }
