@@ -8,6 +8,7 @@ import co.api.spi.Deadline;
 import co.api.spi.Errors;
 import co.api.spi.IoLoop;
 import co.api.spi.Poller;
+import co.api.spi.SockEdges;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -466,13 +467,7 @@ final class NioStreamSock extends NioSock {
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
         // A stream has one peer: recvfrom is recv that also names it, as on Linux.
-        int n = recv(buf, ms);
-        if (n < 0) {
-            return null;
-        }
-        CoContext.current().setError(Errno.OK);             // a success clears the last error
-        SocketAddress peer = remoteAddress();
-        return peer != null ? peer : UnixDomainSocketAddress.of("");
+        return SockEdges.recvfromPeer(this, buf, ms);
     }
 
     @Override
