@@ -44,7 +44,7 @@ import java.util.Objects;
  * <p><b>Two states.</b> Until {@code listen} the socket may connect and carry data through its
  * {@link SocketChannel}; after it, a {@link NioListener} holds the listening channel and accepts,
  * and the data calls fail with {@link Errno#ENOTCONN} (connect with {@link Errno#EISCONN}). What is
- * left here (about 540 lines) is the one C-like socket's life: bind, listen, the TCP and
+ * left here (about 550 lines) is the one C-like socket's life: bind, listen, the TCP and
  * Unix-domain connects, the data path and the close/reset rules.
  *
  * <p>Thread safety: see {@link NioSock}; control calls (bind, listen, connect, options) take a lock
