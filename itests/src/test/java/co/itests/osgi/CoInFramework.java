@@ -123,6 +123,9 @@ public abstract class CoInFramework {
         o.add(vmOption("-XX:TieredStopAtLevel=1"));
         Path tls = TestKeys.get();
         o.add(systemProperty("co.sched_num").value("2"));
+        // Pax Exam's own bundles log through pax-logging at DEBUG by default: keep the framework's
+        // output (and the surefire report that captures it) to warnings.
+        o.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         o.add(systemProperty("co.tls.keyStore").value(tls.resolve("server.p12").toString()));
         o.add(systemProperty("co.tls.keyStorePassword").value("secret"));
         o.add(systemProperty("co.tls.trustPem").value(tls.resolve("server.pem").toString()));
