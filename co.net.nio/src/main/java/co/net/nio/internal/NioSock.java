@@ -7,6 +7,7 @@ import co.api.Transport;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
+import co.api.spi.IoLoop;
 import co.api.spi.Poller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -166,6 +167,18 @@ abstract class NioSock implements Sock {
             CoContext.current().setTimedOut();
             return false;
         }
+        return await(poller, ch, ops, ms, read);
+    }
+
+    /**
+     * Waits once, as {@link #await(Poller, SelectableChannel, int, Deadline, boolean)} does, for at
+     * most {@code ms} milliseconds: the wait step of an {@link IoLoop}, which has checked the
+     * deadline already.
+     *
+     * @param ms -1 for ever, else at least 1
+     * @return true to retry the operation; false with the error set
+     */
+    final boolean await(Poller poller, SelectableChannel ch, int ops, int ms, boolean read) {
         Thread me = Thread.currentThread();
         VarHandle slot = read ? READER : WRITER;
         // Publish the waiter before reading `closed` (see the class comment).
