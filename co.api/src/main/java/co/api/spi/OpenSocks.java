@@ -12,9 +12,9 @@ import java.util.Set;
 /**
  * The open sockets of one transport, held weakly, so that they can all be closed when the code that
  * made them goes away: inside an OSGi framework, when the transport's bundle stops (see
- * {@link co.api.spi.osgi.ProviderActivator}). A coroutine blocked in {@code recv}, {@code send},
- * {@code accept} or {@code connect} on such a socket wakes with -1 and {@link co.api.Errno#EBADF},
- * as when any other thread closes it, and every later call fails the same way.
+ * {@link co.api.spi.osgi.ProviderActivator}). A coroutine blocked on such a socket wakes as when any
+ * other thread closes it (co's transports: {@code recv} returns -1 and {@code accept} null, with
+ * {@link co.api.Errno#EBADF}), and every later call fails the same way.
  *
  * <p>A transport keeps one instance (a {@code static final} field), calls {@link #add} when it has
  * made a socket (created or accepted) and {@link #remove} when the socket closes. Nothing else: no
