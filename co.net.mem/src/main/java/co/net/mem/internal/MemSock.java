@@ -71,6 +71,7 @@ final class MemSock implements Sock {
         this.family = family;
         this.registry = registry;
         this.options = new HashMap<>();
+        MemTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /** The accepted end of a connection: inherits the listener's options, as TCP does. */
@@ -353,6 +354,7 @@ final class MemSock implements Sock {
         } finally {
             lock.unlock();
         }
+        MemTransportProvider.OPEN_SOCKS.remove(this);
         if (c != null) {
             c.close(side, reset);
         }

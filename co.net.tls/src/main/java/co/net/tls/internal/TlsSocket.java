@@ -40,6 +40,7 @@ public final class TlsSocket implements TlsSock {
         this.transport = transport;
         this.sock = sock;
         this.connection = connection;
+        TlsTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /**
@@ -285,6 +286,7 @@ public final class TlsSocket implements TlsSock {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        TlsTransportProvider.OPEN_SOCKS.remove(this);
         TlsConnection c = connection;
         TlsListener l = listener;
         if (c != null) {
@@ -313,6 +315,7 @@ public final class TlsSocket implements TlsSock {
 
     @Override
     public int reset(int ms) {
+        TlsTransportProvider.OPEN_SOCKS.remove(this);
         TlsConnection c = connection;
         if (c != null) {
             closed.set(true);
