@@ -69,6 +69,7 @@ final class MemSock extends AbstractStreamSock<MemTransport> {
         this.family = family;
         this.registry = registry;
         this.options = new HashMap<>();
+        MemTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /** The accepted end of a connection: inherits the listener's options, as TCP does. */
@@ -335,6 +336,7 @@ final class MemSock extends AbstractStreamSock<MemTransport> {
         } finally {
             lock.unlock();
         }
+        MemTransportProvider.OPEN_SOCKS.remove(this);
         if (c != null) {
             c.close(side, reset);
         }

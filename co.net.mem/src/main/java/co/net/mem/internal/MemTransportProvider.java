@@ -2,6 +2,7 @@ package co.net.mem.internal;
 
 import co.api.Transport;
 import co.api.spi.NamedProvider;
+import co.api.spi.OpenSocks;
 import co.api.spi.TransportProvider;
 import co.net.mem.MemTransports;
 
@@ -14,6 +15,12 @@ import co.net.mem.MemTransports;
  * <p>Thread safety: stateless; any thread.
  */
 public final class MemTransportProvider extends NamedProvider implements TransportProvider {
+
+    /**
+     * The mem sockets still open, closed when the bundle stops inside an OSGi framework (tracking is
+     * off, and costs one volatile read per socket, elsewhere).
+     */
+    public static final OpenSocks OPEN_SOCKS = new OpenSocks(MemTransports.NAME);
 
     /** Creates the provider. */
     public MemTransportProvider() {

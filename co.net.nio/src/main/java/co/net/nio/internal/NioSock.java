@@ -84,6 +84,7 @@ abstract class NioSock implements Sock {
     NioSock(NioTransport transport, ProtocolFamily family) {
         this.transport = transport;
         this.family = family;
+        NioTransportProvider.OPEN_SOCKS.add(this);
     }
 
     @Override
@@ -116,6 +117,7 @@ abstract class NioSock implements Sock {
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
+        NioTransportProvider.OPEN_SOCKS.remove(this);
         closeChannels();
         wake((Thread) READER.getVolatile(this));
         wake((Thread) WRITER.getVolatile(this));

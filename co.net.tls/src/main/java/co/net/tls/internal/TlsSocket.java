@@ -39,6 +39,7 @@ public final class TlsSocket extends AbstractStreamSock<TlsTransport> implements
         super(transport);
         this.sock = sock;
         this.connection = connection;
+        TlsTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /**
@@ -265,6 +266,7 @@ public final class TlsSocket extends AbstractStreamSock<TlsTransport> implements
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        TlsTransportProvider.OPEN_SOCKS.remove(this);
         TlsConnection c = connection;
         TlsListener l = listener;
         if (c != null) {
@@ -293,6 +295,7 @@ public final class TlsSocket extends AbstractStreamSock<TlsTransport> implements
 
     @Override
     public int reset(int ms) {
+        TlsTransportProvider.OPEN_SOCKS.remove(this);
         TlsConnection c = connection;
         if (c != null) {
             closed.set(true);
