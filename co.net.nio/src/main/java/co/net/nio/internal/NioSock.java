@@ -9,6 +9,7 @@ import co.api.spi.Deadline;
 import co.api.spi.Errors;
 import co.api.spi.IoLoop;
 import co.api.spi.Poller;
+import co.api.spi.SockEdges;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ProtocolFamily;
@@ -134,14 +135,7 @@ abstract class NioSock implements Sock {
 
     @Override
     public int close(int ms) {
-        if (closed) {
-            return Errors.fail(Errno.EBADF, "socket already closed");
-        }
-        if (ms > 0) {
-            Co.sleep(ms);
-        }
-        close();
-        return 0;
+        return SockEdges.closeAfter(this, closed, ms);
     }
 
     /** Fails with {@link Errno#EBADF}: the socket is closed. */

@@ -1,6 +1,7 @@
 package co.net.nio.internal;
 
 import co.api.Transport;
+import co.api.spi.NamedProvider;
 import co.api.spi.OpenSocks;
 import co.api.spi.TransportProvider;
 
@@ -11,7 +12,7 @@ import co.api.spi.TransportProvider;
  *
  * <p>Thread safety: stateless; any thread.
  */
-public final class NioTransportProvider implements TransportProvider {
+public final class NioTransportProvider extends NamedProvider implements TransportProvider {
 
     /** The name users select this transport by. */
     public static final String NAME = "nio";
@@ -22,14 +23,9 @@ public final class NioTransportProvider implements TransportProvider {
      */
     public static final OpenSocks OPEN_SOCKS = new OpenSocks(NAME);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY_DEFAULT;
+    /** Creates the provider. */
+    public NioTransportProvider() {
+        super(NAME, PRIORITY_DEFAULT);
     }
 
     @Override
