@@ -65,13 +65,13 @@ final class EpollBackend implements IoBackend {
 
     /** One socket's waiters on this scheduler. */
     static final class Registration {
-        final EpollSock sock;
+        final FdSock sock;
         final EpollBackend backend;
         IoWaiter readers;
         IoWaiter writers;
         /**
          * Whether reading may find data without waiting: set by a read event, cleared by the socket
-         * before a read that then comes back short (see {@link EpollSock#recv}).
+         * before a read that then comes back short (see {@link FdSock#recv}).
          */
         boolean readable = true;
         /**
@@ -81,7 +81,7 @@ final class EpollBackend implements IoBackend {
          */
         boolean ended;
 
-        Registration(EpollSock sock, EpollBackend backend) {
+        Registration(FdSock sock, EpollBackend backend) {
             this.sock = sock;
             this.backend = backend;
         }
@@ -242,7 +242,7 @@ final class EpollBackend implements IoBackend {
      * @param fd its descriptor, held open by the caller
      * @return the registration, or null with errno in the scratch (the descriptor is bad)
      */
-    Registration register(EpollSock sock, int fd, MemorySegment errnoScratch) {
+    Registration register(FdSock sock, int fd, MemorySegment errnoScratch) {
         Registration r = fd < byFd.length ? byFd[fd] : null;
         if (r != null && r.sock == sock) {
             return r;
