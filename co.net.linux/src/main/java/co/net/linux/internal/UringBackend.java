@@ -56,6 +56,9 @@ final class UringBackend implements IoBackend {
     private static final MemorySegment IGNORED = Arena.global().allocate(Sys.SCRATCH_SIZE, 8);
     /** Operations a closed ring never completed: their memory is never freed (see close). */
     private static final List<Op> ABANDONED = new ArrayList<>();
+    /** Times a full submission queue was flushed to make room, and overflowed completions flushed (tests). */
+    static final java.util.concurrent.atomic.LongAdder SQ_FULL = new java.util.concurrent.atomic.LongAdder();
+    static final java.util.concurrent.atomic.LongAdder CQ_OVERFLOW = new java.util.concurrent.atomic.LongAdder();
 
     private final IoHost host;
     private final Ring ring;
@@ -144,6 +147,7 @@ final class UringBackend implements IoBackend {
     /** Takes an SQE, making room first if the submission queue is full. */
     private long sqe() {
         while (ring.full()) {
+            SQ_FULL.increment();
             int r = ring.enter(0, Ring.ENTER_GETEVENTS, -1);   // submit; flushes overflowed completions
             reap();
             if (r < 0 && r != -Sys.EINTR && r != -Ring.EBUSY && r != -Sys.EAGAIN) {
@@ -338,6 +342,7 @@ final class UringBackend implements IoBackend {
             if ((ring.sqFlags() & Ring.SQ_CQ_OVERFLOW) == 0) {
                 return;
             }
+            CQ_OVERFLOW.increment();
             ring.enter(0, Ring.ENTER_GETEVENTS, -1);   // moves overflowed completions into the ring
         }
     }
@@ -400,7 +405,6 @@ final class UringBackend implements IoBackend {
         if (jdk != null) {
             jdk.close();
         }
-        closing = true;
         // Cancel everything in flight (the wake-up read too) and wait for the completions: the
         // kernel may use an operation's memory until then.
         long at = sqe();
