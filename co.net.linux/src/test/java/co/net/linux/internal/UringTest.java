@@ -119,7 +119,7 @@ class UringTest {
     void aReceiveWhoseTimeoutRacesItsCompletionLosesNoBytes() throws Exception {
         try (Coroutines co = start(1, Map.of("co.io", "uring"))) {
             Sock[] p = pair(co);
-            int total = 200_000;
+            int total = 60_000;
             try {
                 CompletableFuture<Void> sender = co.go(() -> {
                     byte[] chunk = new byte[97];
