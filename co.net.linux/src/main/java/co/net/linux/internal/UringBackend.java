@@ -5,7 +5,6 @@ import co.api.spi.CoContext;
 import co.api.spi.IoBackend;
 import co.api.spi.IoHost;
 import co.api.spi.IoTimer;
-import co.api.spi.SelectorBackend;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * scheduling thread ends with operations in flight, {@link #close()} cancels them all and waits
  * (boundedly) for their completions before it unmaps the ring.
  *
- * <p>JDK channels ({@link co.api.IoEvent}, the nio transport) wait on a {@link SelectorBackend}
+ * <p>JDK channels ({@link co.api.IoEvent}, the nio transport) wait on a {@link co.api.spi.SelectorBackend}
  * whose epoll descriptor this ring polls ({@link JdkSelectorFd}): one blocking wait for both.
  *
  * <p>Thread rules: as {@link IoBackend}; {@link #wakeup()} from any thread, the rest on the
@@ -77,8 +76,9 @@ final class UringBackend implements IoBackend {
     private boolean jdkArmed;
     private boolean closing;
     private boolean closed;
-    private SelectorBackend jdk;
-    private boolean jdkPending;
+    /** JDK channels' waits, in a selector whose epoll descriptor the ring polls. */
+    private final JdkChannels jdk;
+    private int jdkFd = -1;
     /** The JDK selector's epoll descriptor polled readable: select, then poll it again. */
     private boolean jdkReady;
     private int readyCount;
@@ -130,6 +130,10 @@ final class UringBackend implements IoBackend {
             free[freeCount++] = i;
         }
         armWake();
+        this.jdk = new JdkChannels(host, "io_uring", fd -> {
+            jdkFd = fd;
+            armJdk();
+        });
     }
 
     @Override
@@ -293,7 +297,7 @@ final class UringBackend implements IoBackend {
 
     @Override
     public int pollNow() throws IOException {
-        readyCount = jdkFlush();
+        readyCount = jdk.flush();
         if (ring.pending() > 0 || (ring.sqFlags() & (Ring.SQ_TASKRUN | Ring.SQ_CQ_OVERFLOW)) != 0) {
             check(ring.enter(0, Ring.ENTER_GETEVENTS, -1));
         }
@@ -304,7 +308,7 @@ final class UringBackend implements IoBackend {
 
     @Override
     public int poll(long timeoutMs) throws IOException {
-        readyCount = jdkFlush();
+        readyCount = jdk.flush();
         if (readyCount > 0 || ring.cqTail() != ring.cqHead()) {
             timeoutMs = 0;                               // completions are waiting: do not block
         }
@@ -360,7 +364,7 @@ final class UringBackend implements IoBackend {
         }
         if (ud == JDK_SELECTOR) {
             jdkArmed = false;
-            jdkReady = jdk != null && !closing;
+            jdkReady = jdk.opened() && !closing;
             return;
         }
         int slot = (int) ud;
@@ -382,7 +386,7 @@ final class UringBackend implements IoBackend {
 
     @Override
     public boolean hasRegistrations() {
-        return inflight > 0 || ring.pending() > 0 || (jdk != null && jdk.hasRegistrations());
+        return inflight > 0 || ring.pending() > 0 || jdk.hasRegistrations();
     }
 
     @Override
@@ -402,9 +406,7 @@ final class UringBackend implements IoBackend {
         if (closed) {
             return;
         }
-        if (jdk != null) {
-            jdk.close();
-        }
+        jdk.close();
         // Cancel everything in flight (the wake-up read too) and wait for the completions: the
         // kernel may use an operation's memory until then.
         long at = sqe();
@@ -445,20 +447,10 @@ final class UringBackend implements IoBackend {
 
     // ------------------------------------------------------------------ JDK channels
 
-    private int jdkFlush() throws IOException {
-        if (!jdkPending) {
-            return 0;
-        }
-        jdkPending = false;
-        return jdk.pollNow();
-    }
-
-    private int jdkFd = -1;
-
     private void jdkSelect() throws IOException {
         if (jdkReady) {
             jdkReady = false;
-            readyCount += jdk.pollNow();
+            readyCount += jdk.select();
             armJdk();
         }
     }
@@ -470,50 +462,18 @@ final class UringBackend implements IoBackend {
         jdkArmed = true;
     }
 
-    private SelectorBackend jdk() {
-        SelectorBackend s = jdk;
-        if (s == null) {
-            try {
-                s = new SelectorBackend(host);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("co: cannot open a selector for JDK channels", e);
-            }
-            int fd = JdkSelectorFd.find(s.selector());
-            if (fd < 0) {
-                s.close();
-                throw new IllegalStateException("co: cannot find the JDK selector's epoll descriptor to wait on it"
-                        + " with io_uring; use -Dco.io=nio to wait on JDK channels");
-            }
-            jdkFd = fd;
-            jdk = s;
-            armJdk();
-        }
-        return s;
-    }
-
     @Override
     public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        SelectorBackend s = jdk();
-        jdkPending = true;
-        return s.await(channel, ops, timeoutMs);
+        return jdk.await(channel, ops, timeoutMs);
     }
 
     @Override
     public void release(SelectableChannel channel, int ops) {
-        SelectorBackend s = jdk;
-        if (s != null) {
-            s.release(channel, ops);
-            if ((ops & java.nio.channels.SelectionKey.OP_CONNECT) != 0) {
-                jdkPending = true;
-            }
-        }
+        jdk.release(channel, ops);
     }
 
     @Override
     public void closed(SelectableChannel channel) {
-        SelectorBackend s = jdk;
-        if (s != null && channel.keyFor(s.selector()) != null) {
-            s.selector().wakeup();
-        }
+        jdk.closed(channel);
     }
 }
