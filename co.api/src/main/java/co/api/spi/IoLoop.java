@@ -124,31 +124,7 @@ public final class IoLoop {
      */
     public static <S, H, X extends Exception> int recv(Steps<S, H, X> steps, S sock, H handle,
             ByteBuffer buf, int ms, boolean waitFirst) throws X {
-        Deadline deadline = null;
-        try {
-            if (waitFirst && ms != 0) {
-                deadline = Deadline.after(ms);
-                if (!await(steps, sock, handle, deadline)) {
-                    return Errors.FAILED;
-                }
-            }
-            for (;;) {
-                int n = steps.attempt(sock, handle, buf);
-                if (n != 0) {
-                    return n == END_OF_STREAM ? 0 : n;
-                }
-                if (deadline == null) {
-                    deadline = Deadline.after(ms);
-                }
-                if (!await(steps, sock, handle, deadline)) {
-                    return Errors.FAILED;
-                }
-            }
-        } finally {
-            if (deadline != null) {
-                steps.release(sock, handle);
-            }
-        }
+        return loop(steps, sock, handle, buf, ms, waitFirst, false);
     }
 
     /**
@@ -163,13 +139,13 @@ public final class IoLoop {
      * @param <S> the socket
      * @param <H> what the steps need besides the socket
      * @param <X> the exception the steps may throw
-     * @return the bytes asked for; 0 if the stream ended first (or none were asked for); -1 on timeout or error (bytes
-     *     already received stay in {@code buf})
+     * @return the bytes asked for; 0 if the stream ended first (or none were asked for); -1 on
+     *     timeout or error (bytes already received stay in {@code buf})
      * @throws X as {@link Steps#attempt} throws it
      */
     public static <S, H, X extends Exception> int recvn(Steps<S, H, X> steps, S sock, H handle,
             ByteBuffer buf, int ms) throws X {
-        return whole(steps, sock, handle, buf, ms);
+        return loop(steps, sock, handle, buf, ms, false, true);
     }
 
     /**
@@ -191,21 +167,33 @@ public final class IoLoop {
      */
     public static <S, H, X extends Exception> int send(Steps<S, H, X> steps, S sock, H handle,
             ByteBuffer buf, int ms) throws X {
-        return whole(steps, sock, handle, buf, ms);
+        return loop(steps, sock, handle, buf, ms, false, true);
     }
 
-    /** Moves all of {@code buf}: recvn and send are one loop with different steps. */
-    private static <S, H, X extends Exception> int whole(Steps<S, H, X> steps, S sock, H handle,
-            ByteBuffer buf, int ms) throws X {
+    /**
+     * The loop of every call: {@code all} false returns after the first attempt that moves bytes
+     * ({@code recv}), true goes on until {@code buf} is full or empty ({@code recvn}, {@code send}).
+     */
+    private static <S, H, X extends Exception> int loop(Steps<S, H, X> steps, S sock, H handle,
+            ByteBuffer buf, int ms, boolean waitFirst, boolean all) throws X {
         int total = buf.remaining();
         Deadline deadline = null;
         try {
+            if (waitFirst && ms != 0) {
+                deadline = Deadline.after(ms);
+                if (!await(steps, sock, handle, deadline)) {
+                    return Errors.FAILED;
+                }
+            }
             for (;;) {
                 int n = steps.attempt(sock, handle, buf);
                 if (n < 0) {
                     return n == END_OF_STREAM ? 0 : n;
                 }
-                if (!buf.hasRemaining()) {
+                if (!all && n > 0) {
+                    return n;
+                }
+                if (all && !buf.hasRemaining()) {
                     return total;
                 }
                 if (n > 0) {

@@ -9,6 +9,7 @@ import co.api.spi.Deadline;
 import co.api.spi.Errors;
 import co.api.spi.IoLoop;
 import co.api.spi.Poller;
+import co.api.spi.SockEdges;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ProtocolFamily;
@@ -83,6 +84,7 @@ abstract class NioSock implements Sock {
     NioSock(NioTransport transport, ProtocolFamily family) {
         this.transport = transport;
         this.family = family;
+        NioTransportProvider.OPEN_SOCKS.add(this);
     }
 
     @Override
@@ -115,6 +117,7 @@ abstract class NioSock implements Sock {
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
+        NioTransportProvider.OPEN_SOCKS.remove(this);
         closeChannels();
         wake((Thread) READER.getVolatile(this));
         wake((Thread) WRITER.getVolatile(this));
@@ -132,14 +135,7 @@ abstract class NioSock implements Sock {
 
     @Override
     public int close(int ms) {
-        if (closed) {
-            return Errors.fail(Errno.EBADF, "socket already closed");
-        }
-        if (ms > 0) {
-            Co.sleep(ms);
-        }
-        close();
-        return 0;
+        return SockEdges.closeAfter(this, closed, ms);
     }
 
     /** Fails with {@link Errno#EBADF}: the socket is closed. */

@@ -8,6 +8,7 @@ import co.api.spi.Deadline;
 import co.api.spi.Errors;
 import co.api.spi.IoLoop;
 import co.api.spi.Poller;
+import co.api.spi.SockEdges;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,7 +44,7 @@ import java.util.Objects;
  * <p><b>Two states.</b> Until {@code listen} the socket may connect and carry data through its
  * {@link SocketChannel}; after it, a {@link NioListener} holds the listening channel and accepts,
  * and the data calls fail with {@link Errno#ENOTCONN} (connect with {@link Errno#EISCONN}). What is
- * left here (about 540 lines) is the one C-like socket's life: bind, listen, the TCP and
+ * left here (about 550 lines) is the one C-like socket's life: bind, listen, the TCP and
  * Unix-domain connects, the data path and the close/reset rules.
  *
  * <p>Thread safety: see {@link NioSock}; control calls (bind, listen, connect, options) take a lock
@@ -466,13 +467,7 @@ final class NioStreamSock extends NioSock {
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
         // A stream has one peer: recvfrom is recv that also names it, as on Linux.
-        int n = recv(buf, ms);
-        if (n < 0) {
-            return null;
-        }
-        CoContext.current().setError(Errno.OK);             // a success clears the last error
-        SocketAddress peer = remoteAddress();
-        return peer != null ? peer : UnixDomainSocketAddress.of("");
+        return SockEdges.recvfromPeer(this, buf, ms);
     }
 
     @Override
