@@ -12,6 +12,8 @@ module co.net.linux {
     requires co.api;
     requires static osgi.core;
 
-    provides co.api.spi.TransportProvider with co.net.linux.internal.EpollTransportProvider;
-    provides co.api.spi.IoBackendProvider with co.net.linux.internal.EpollBackendProvider;
+    provides co.api.spi.TransportProvider with co.net.linux.internal.EpollTransportProvider,
+            co.net.linux.internal.UringTransportProvider;
+    provides co.api.spi.IoBackendProvider with co.net.linux.internal.EpollBackendProvider,
+            co.net.linux.internal.UringBackendProvider;
 }

@@ -13,7 +13,7 @@ class EpollSockSuiteTest extends SockSuite {
 
     @Override
     protected List<SockFactory> factories() {
-        return List.of(new EpollSockFactory("epoll-tcp4"), new EpollSockFactory("epoll-tcp6"),
-                new EpollSockFactory("epoll-unix"), new TlsOverEpollSockFactory("tls-over-epoll"));
+        return List.of(new NativeSockFactory("epoll-tcp4"), new NativeSockFactory("epoll-tcp6"),
+                new NativeSockFactory("epoll-unix"), new TlsOverNativeSockFactory("tls-over-epoll"));
     }
 }

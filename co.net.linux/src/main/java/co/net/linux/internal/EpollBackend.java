@@ -3,7 +3,6 @@ package co.net.linux.internal;
 import co.api.spi.IoBackend;
 import co.api.spi.IoHost;
 import co.api.spi.IoWaiter;
-import co.api.spi.SelectorBackend;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,7 +13,7 @@ import java.util.Arrays;
 /**
  * The epoll backend of one scheduling thread: one epoll instance, descriptors registered once,
  * edge-triggered, for reading and writing together; an eventfd for wake-ups from other threads.
- * JDK channels ({@link co.api.IoEvent}, the nio transport) wait in a {@link SelectorBackend} made
+ * JDK channels ({@link co.api.IoEvent}, the nio transport) wait in a {@link co.api.spi.SelectorBackend} made
  * on first need, whose own epoll descriptor is added to this one: one blocking wait serves both.
  *
  * <p>Edge-triggered registration means an event is reported once per change: a socket tries its
@@ -26,7 +25,6 @@ import java.util.Arrays;
  */
 final class EpollBackend implements IoBackend {
 
-    private static final System.Logger LOG = System.getLogger("co");
     private static final long WAKE = -1L;
     private static final long JDK_SELECTOR = -2L;
     private static final int MAX_EVENTS = 512;
@@ -55,23 +53,18 @@ final class EpollBackend implements IoBackend {
     private Registration[] byFd = new Registration[256];
     private int registered;
     private int readyCount;
-    /** The JDK selector for JDK channels, made on the first such wait; null until then. */
-    private SelectorBackend jdk;
-    /**
-     * Set when a JDK channel's registration or interest changed: the JDK applies such changes to
-     * its epoll instance only at its next selection, so the loop selects once before it blocks.
-     */
-    private boolean jdkPending;
+    /** JDK channels' waits, in a selector made on the first such wait. */
+    private final JdkChannels jdk;
 
     /** One socket's waiters on this scheduler. */
     static final class Registration {
-        final EpollSock sock;
+        final FdSock sock;
         final EpollBackend backend;
         IoWaiter readers;
         IoWaiter writers;
         /**
          * Whether reading may find data without waiting: set by a read event, cleared by the socket
-         * before a read that then comes back short (see {@link EpollSock#recv}).
+         * before a read that then comes back short (see {@link FdSock#recv}).
          */
         boolean readable = true;
         /**
@@ -81,7 +74,7 @@ final class EpollBackend implements IoBackend {
          */
         boolean ended;
 
-        Registration(EpollSock sock, EpollBackend backend) {
+        Registration(FdSock sock, EpollBackend backend) {
             this.sock = sock;
             this.backend = backend;
         }
@@ -115,6 +108,7 @@ final class EpollBackend implements IoBackend {
         }
         this.epfd = ep;
         this.eventfd = ev;
+        this.jdk = new JdkChannels(host, "epoll", this::watchJdk);
     }
 
     @Override
@@ -135,13 +129,9 @@ final class EpollBackend implements IoBackend {
     }
 
     private int waitAndDispatch(int timeoutMs) throws IOException {
-        int flushed = 0;
-        if (jdkPending) {
-            jdkPending = false;
-            flushed = jdk.pollNow();                   // applies the JDK's queued epoll_ctl calls
-            if (flushed > 0) {
-                timeoutMs = 0;                         // coroutines to run: do not block
-            }
+        int flushed = jdk.flush();                     // applies the JDK's queued epoll_ctl calls
+        if (flushed > 0) {
+            timeoutMs = 0;                             // coroutines to run: do not block
         }
         int n = Sys.epollWait(scratch, epfd, events, MAX_EVENTS, timeoutMs);
         if (n < 0) {
@@ -160,8 +150,8 @@ final class EpollBackend implements IoBackend {
                 dispatch((int) data, mask);
             } else if (data == WAKE) {
                 Sys.read(scratch, eventfd, drain, 8);       // reset the counter; EAGAIN if already 0
-            } else if (data == JDK_SELECTOR && jdk != null) {
-                readyCount += jdk.pollNow();
+            } else if (data == JDK_SELECTOR) {
+                readyCount += jdk.select();
             }
         }
         return readyCount;
@@ -195,7 +185,7 @@ final class EpollBackend implements IoBackend {
 
     @Override
     public boolean hasRegistrations() {
-        return registered > 0 || (jdk != null && jdk.hasRegistrations());
+        return registered > 0 || jdk.hasRegistrations();
     }
 
     @Override
@@ -216,9 +206,7 @@ final class EpollBackend implements IoBackend {
             return;
         }
         closed = true;
-        if (jdk != null) {
-            jdk.close();
-        }
+        jdk.close();
         if (wakers.getAndAdd(Integer.MIN_VALUE) == 0) {
             Sys.close(scratch, eventfd);
         }
@@ -238,7 +226,7 @@ final class EpollBackend implements IoBackend {
      * @param fd its descriptor, held open by the caller
      * @return the registration, or null with errno in the scratch (the descriptor is bad)
      */
-    Registration register(EpollSock sock, int fd, MemorySegment errnoScratch) {
+    Registration register(FdSock sock, int fd, MemorySegment errnoScratch) {
         Registration r = fd < byFd.length ? byFd[fd] : null;
         if (r != null && r.sock == sock) {
             return r;
@@ -313,57 +301,25 @@ final class EpollBackend implements IoBackend {
 
     // ------------------------------------------------------------------ JDK channels
 
-    private SelectorBackend jdk() {
-        SelectorBackend s = jdk;
-        if (s == null) {
-            try {
-                s = new SelectorBackend(host);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("co: cannot open a selector for JDK channels", e);
-            }
-            int fd = JdkSelectorFd.find(s.selector());
-            if (fd < 0) {
-                s.close();
-                throw new IllegalStateException("co: cannot find the JDK selector's epoll descriptor to wait on it"
-                        + " with epoll; use -Dco.io=nio to wait on JDK channels");
-            }
-            Sys.epollEvent(scratch.asSlice(Sys.OPT), Sys.EPOLLIN, JDK_SELECTOR);
-            if (Sys.epollCtl(scratch, epfd, Sys.EPOLL_CTL_ADD, fd, scratch.asSlice(Sys.OPT)) < 0) {
-                int err = Sys.errno(scratch);
-                s.close();
-                throw new IllegalStateException("co: epoll_ctl on the JDK selector failed: errno " + err);
-            }
-            LOG.log(System.Logger.Level.DEBUG, "co: scheduler " + host.id() + " waits on JDK channels too");
-            jdk = s;
+    private void watchJdk(int fd) {
+        Sys.epollEvent(scratch.asSlice(Sys.OPT), Sys.EPOLLIN, JDK_SELECTOR);
+        if (Sys.epollCtl(scratch, epfd, Sys.EPOLL_CTL_ADD, fd, scratch.asSlice(Sys.OPT)) < 0) {
+            throw new IllegalStateException("co: epoll_ctl on the JDK selector failed: errno " + Sys.errno(scratch));
         }
-        return s;
     }
 
     @Override
     public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        SelectorBackend s = jdk();
-        jdkPending = true;                             // set before the wait parks this coroutine
-        return s.await(channel, ops, timeoutMs);
+        return jdk.await(channel, ops, timeoutMs);
     }
 
     @Override
     public void release(SelectableChannel channel, int ops) {
-        SelectorBackend s = jdk;
-        if (s != null) {
-            s.release(channel, ops);
-            if ((ops & java.nio.channels.SelectionKey.OP_CONNECT) != 0) {
-                jdkPending = true;                     // the only release that changes interest
-            }
-        }
+        jdk.release(channel, ops);
     }
 
     @Override
     public void closed(SelectableChannel channel) {
-        SelectorBackend s = jdk;
-        if (s != null && channel.keyFor(s.selector()) != null) {
-            // The JDK selector releases a closed channel's descriptor at its next selection. Waking
-            // it makes its epoll descriptor readable, so our epoll_wait reports it and we select.
-            s.selector().wakeup();
-        }
+        jdk.closed(channel);
     }
 }

@@ -21,21 +21,13 @@ public final class EpollBackendProvider implements IoBackendProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return Availability.cause() == null;
-    }
-
-    @Override
     public Throwable unavailabilityCause() {
         return Availability.cause();
     }
 
     @Override
     public IoBackend open(IoHost host) throws IOException {
-        Throwable cause = Availability.cause();
-        if (cause != null) {
-            throw new IOException("co: epoll is unavailable: " + cause.getMessage(), cause);
-        }
+        Availability.requireForOpen(EpollTransport.NAME, Availability.cause());
         return new EpollBackend(host);
     }
 }

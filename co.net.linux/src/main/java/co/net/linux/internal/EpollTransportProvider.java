@@ -4,13 +4,13 @@ import co.api.Transport;
 import co.api.spi.TransportProvider;
 
 /**
- * Provides the {@code "epoll"} transport. It is chosen only when
- * named ({@code -Dco.transport=epoll}, {@code Co.transport("epoll")}); unavailable off Linux or
- * without native access, and says why.
+ * Provides the {@code "epoll"} transport. It is chosen only when named
+ * ({@code -Dco.transport=epoll}, {@code Co.transport("epoll")}); unavailable off Linux or without
+ * native access, and says why.
  */
 public final class EpollTransportProvider implements TransportProvider {
 
-    private static volatile Transport transport;
+    private static final Transport TRANSPORT = new EpollTransport();
 
     /** Creates the provider; does no work. */
     public EpollTransportProvider() {
@@ -27,31 +27,13 @@ public final class EpollTransportProvider implements TransportProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return Availability.cause() == null;
-    }
-
-    @Override
     public Throwable unavailabilityCause() {
         return Availability.cause();
     }
 
     @Override
     public Transport transport() {
-        Throwable cause = Availability.cause();
-        if (cause != null) {
-            throw new IllegalStateException("co: the epoll transport is unavailable: " + cause.getMessage(), cause);
-        }
-        Transport t = transport;
-        if (t == null) {
-            synchronized (EpollTransportProvider.class) {
-                t = transport;
-                if (t == null) {
-                    t = new EpollTransport();
-                    transport = t;
-                }
-            }
-        }
-        return t;
+        requireAvailable();
+        return TRANSPORT;
     }
 }

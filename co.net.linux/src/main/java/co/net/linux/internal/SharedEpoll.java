@@ -84,7 +84,7 @@ final class SharedEpoll implements Runnable {
      * Parks the calling thread until the socket may be ready on one side, {@code timeoutMs}, or an
      * unpark. Same answer as {@link co.api.spi.Poller#await}.
      */
-    boolean await(EpollSock sock, boolean read, long timeoutMs) {
+    boolean await(FdSock sock, boolean read, long timeoutMs) {
         Interest in = sock.shared;
         if (in == null) {
             synchronized (sock) {

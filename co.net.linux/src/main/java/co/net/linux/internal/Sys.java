@@ -101,6 +101,9 @@ final class Sys {
     private static final MethodHandle EPOLL_CTL;
     private static final MethodHandle EPOLL_WAIT;
     private static final MethodHandle EVENTFD;
+    private static final MethodHandle SYSCALL;
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
 
     static {
         String arch = System.getProperty("os.arch");
@@ -135,6 +138,11 @@ final class Sys {
         EPOLL_CTL = bind(linker, libc, "epoll_ctl", FunctionDescriptor.of(i, i, i, i, p), errno);
         EPOLL_WAIT = bind(linker, libc, "epoll_wait", FunctionDescriptor.of(i, i, p, i, i), errno);
         EVENTFD = bind(linker, libc, "eventfd", FunctionDescriptor.of(i, i, i), errno);
+        // long syscall(long number, ...): six variadic longs (io_uring has no libc wrapper)
+        SYSCALL = bind(linker, libc, "syscall", FunctionDescriptor.of(l, l, l, l, l, l, l, l),
+                errno, Linker.Option.firstVariadicArg(1));
+        MMAP = bind(linker, libc, "mmap", FunctionDescriptor.of(l, l, l, i, i, i, l), errno);
+        MUNMAP = bind(linker, libc, "munmap", FunctionDescriptor.of(i, l, l), errno);
     }
 
     private Sys() {
@@ -326,6 +334,36 @@ final class Sys {
     static int eventfd(MemorySegment s, int initval, int flags) {
         try {
             return (int) EVENTFD.invokeExact(s, initval, flags);
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+    }
+
+    /**
+     * Makes a system call by number (for io_uring, which libc does not wrap).
+     *
+     * @return the call's result; -1 with errno in {@code s} on failure
+     */
+    static long syscall(MemorySegment s, long nr, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) SYSCALL.invokeExact(s, nr, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+    }
+
+    /** {@code mmap(NULL, len, prot, flags, fd, off)}: the address, or -1 with errno in {@code s}. */
+    static long mmap(MemorySegment s, long len, int prot, int flags, int fd, long off) {
+        try {
+            return (long) MMAP.invokeExact(s, 0L, len, prot, flags, fd, off);
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+    }
+
+    static int munmap(MemorySegment s, long addr, long len) {
+        try {
+            return (int) MUNMAP.invokeExact(s, addr, len);
         } catch (Throwable t) {
             throw broken(t);
         }

@@ -2,9 +2,10 @@ package co.net.linux.internal.osgi;
 
 import co.api.spi.osgi.ProviderActivator;
 import co.net.linux.internal.EpollTransportProvider;
+import co.net.linux.internal.UringTransportProvider;
 
 /**
- * Inside an OSGi framework, publishes the {@code epoll} transport provider in the service registry
+ * Inside an OSGi framework, publishes the {@code epoll} and {@code uring} transport providers in the service registry
  * while the bundle is active (see {@link ProviderActivator}). Named by the bundle's
  * {@code Bundle-Activator} header; outside a framework nothing loads this class.
  *
@@ -18,6 +19,6 @@ public final class LinuxActivator extends ProviderActivator {
 
     /** Creates the activator; the framework calls this. */
     public LinuxActivator() {
-        super(new EpollTransportProvider());
+        super(new EpollTransportProvider(), new UringTransportProvider());
     }
 }

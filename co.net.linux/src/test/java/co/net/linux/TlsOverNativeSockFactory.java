@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 import co.net.nio.NioSockFactory;
 
 /**
- * TLS over "epoll" for {@link co.net.testsuite.SockSuite} ({@code tls-over-epoll}): the tls
- * transport composed over the epoll one on 127.0.0.1, with a self-signed key for {@code localhost}
- * made by keytool.
+ * TLS over a native transport for {@link co.net.testsuite.SockSuite} ({@code tls-over-epoll},
+ * {@code tls-over-uring}): the tls transport composed over it on 127.0.0.1, with a self-signed
+ * key for {@code localhost} made by keytool.
  */
-public final class TlsOverEpollSockFactory implements SockFactory {
+public final class TlsOverNativeSockFactory implements SockFactory {
 
     private final String name;
     private final Path dir;
@@ -33,15 +33,15 @@ public final class TlsOverEpollSockFactory implements SockFactory {
     /**
      * Creates the factory.
      *
-     * @param name {@code tls-over-epoll}
+     * @param name {@code tls-over-epoll} or {@code tls-over-uring}
      */
-    public TlsOverEpollSockFactory(String name) {
-        if (!name.equals("tls-over-epoll")) {
+    public TlsOverNativeSockFactory(String name) {
+        if (!name.equals("tls-over-epoll") && !name.equals("tls-over-uring")) {
             throw new IllegalArgumentException(name);
         }
         this.name = name;
         try {
-            dir = Files.createTempDirectory("co-tls-epoll");
+            dir = Files.createTempDirectory("co-" + name);
             Path p12 = dir.resolve("server.p12");
             Path pem = dir.resolve("server.pem");
             keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
@@ -49,7 +49,7 @@ public final class TlsOverEpollSockFactory implements SockFactory {
                     "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "secret");
             keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", p12.toString(), "-storepass", "secret",
                     "-file", pem.toString());
-            tls = TlsTransports.over(Co.transport("epoll"),
+            tls = TlsTransports.over(Co.transport(name.substring("tls-over-".length())),
                     TlsConfig.builder().keyStore(p12, "secret".toCharArray()).build(),
                     TlsConfig.builder().trustPem(pem).serverName("localhost").build());
         } catch (IOException e) {
