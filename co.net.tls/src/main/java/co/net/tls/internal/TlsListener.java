@@ -171,12 +171,13 @@ final class TlsListener {
                 running.decrementAndGet();
                 continue;
             }
-            if (!q.connection().isOpen()) {
+            if (!q.connection().isOpen() || !handshakeInBackground(q)) {
+                // Closed while it waited, or the runtime is stopping (then the connection's first
+                // recv or send runs the handshake): the slot and the place go back at once.
+                q.connection().admit();
                 running.decrementAndGet();
                 places.release();
-                continue;
             }
-            handshakeInBackground(q);
         }
     }
 
@@ -185,8 +186,10 @@ final class TlsListener {
      * holds up the accept loop nor waits for the application's first recv: a client's connect
      * completes even if the server only sends later. The first recv or send waits for it; a failure
      * is kept and reported there. The slot and the place go back when the handshake ends.
+     *
+     * @return false if the handshake could not be started (the runtime is stopping)
      */
-    private void handshakeInBackground(Queued q) {
+    private boolean handshakeInBackground(Queued q) {
         TlsConnection connection = q.connection();
         Runnable task = () -> {
             try {
@@ -210,10 +213,9 @@ final class TlsListener {
             } else {
                 Thread.ofVirtual().name("co-tls-handshake").start(task);
             }
+            return true;
         } catch (RuntimeException stopped) {
-            // The runtime is stopping: the handshake happens on the first recv or send instead.
-            connection.admit();
-            handshakeEnded();
+            return false;
         }
     }
 
