@@ -95,7 +95,7 @@ class ProviderTest {
         assertEquals(List.of("TLSv1.3", "TLSv1.2"), d.protocols());
         assertEquals(TlsConfig.ClientAuth.NONE, d.clientAuth());
         assertTrue(d.verifyHostname());
-        assertEquals(10_000, d.handshakeTimeoutMs());
+        assertEquals(30_000, d.handshakeTimeoutMs());
         assertEquals(256, d.maxHandshakes());
         assertEquals(16_384, d.maxQueuedHandshakes());
     }
