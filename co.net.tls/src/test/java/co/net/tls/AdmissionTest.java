@@ -87,14 +87,15 @@ class AdmissionTest {
     }
 
     /**
-     * One handshake slot, two queue places, a 2 s handshake timeout. A silent peer takes the slot;
-     * two clients are accepted at once behind it; a fourth accept waits (the queue is full). The
-     * silent peer's handshake times out; the two queued ones then run and succeed although they
-     * waited as long as their own handshake timeout, since that wait was not peer silence.
+     * One handshake slot, two queue places, a 5 s handshake timeout (long enough for a client on a
+     * loaded machine to answer in time). A silent peer takes the slot; two clients are accepted at
+     * once behind it; a fourth accept waits (the queue is full). The silent peer's handshake times
+     * out; the two queued ones then run and succeed although they waited as long as their own
+     * handshake timeout, since that wait was not peer silence.
      */
     @Test
     void connectionsBeyondTheSlotsWaitInOrderAndTheirWaitIsNotPeerSilence() throws Exception {
-        TlsConfig config = pki.server().maxHandshakes(1).maxQueuedHandshakes(2).handshakeTimeout(2000).build();
+        TlsConfig config = pki.server().maxHandshakes(1).maxQueuedHandshakes(2).handshakeTimeout(5000).build();
         try (Coroutines co = Coroutines.start("affine", 2); Sock listener = listen(config);
                 Socket silent = new Socket()) {
             InetSocketAddress at = (InetSocketAddress) listener.localAddress();
@@ -114,7 +115,7 @@ class AdmissionTest {
             }));
             assertEquals(-1, full.value());
             assertTrue(full.timeout(), full.message());
-            // The silent peer's handshake ends after 2 s of silence; only then do the others start.
+            // The silent peer's handshake ends after 5 s of silence; only then do the others start.
             Outcome aEnd = Coroutines.await(silentEnd);
             assertEquals(-1, aEnd.value());
             assertEquals(Errno.ETIMEDOUT, aEnd.error(), aEnd.message());
