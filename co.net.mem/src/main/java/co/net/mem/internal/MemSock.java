@@ -3,11 +3,10 @@ package co.net.mem.internal;
 import co.api.Co;
 import co.api.Errno;
 import co.api.Sock;
-import co.api.Transport;
+import co.api.spi.AbstractStreamSock;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
-import co.api.spi.SockEdges;
 import co.net.mem.MemTransports;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -40,13 +39,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Errno#EBADF}. The control state is guarded by {@link #lock}, which is never held while
  * waiting.
  */
-final class MemSock implements Sock {
+final class MemSock extends AbstractStreamSock<MemTransport> {
 
     private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_REUSEADDR,
             StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.TCP_NODELAY);
 
-    private final MemTransport transport;
     private final StandardProtocolFamily family;
     private final Registry registry;
     private final ReentrantLock lock = new ReentrantLock();
@@ -67,7 +65,7 @@ final class MemSock implements Sock {
     private final Map<SocketOption<?>, Object> options;
 
     MemSock(MemTransport transport, StandardProtocolFamily family, Registry registry) {
-        this.transport = transport;
+        super(transport);
         this.family = family;
         this.registry = registry;
         this.options = new HashMap<>();
@@ -76,22 +74,12 @@ final class MemSock implements Sock {
 
     /** The accepted end of a connection: inherits the listener's options, as TCP does. */
     private MemSock(MemSock listening, Connection connection, SocketAddress remote) {
-        this(listening.transport, listening.family, listening.registry);
+        this(listening.transport(), listening.family, listening.registry);
         this.options.putAll(listening.optionsCopy());
         this.connection = connection;
         this.side = 1;
         this.local = listening.local;
         this.remote = remote;
-    }
-
-    @Override
-    public Transport transport() {
-        return transport;
-    }
-
-    @Override
-    public Type type() {
-        return Type.STREAM;
     }
 
     @Override
@@ -260,12 +248,6 @@ final class MemSock implements Sock {
             return 0;
         }
         return c.recv(side, buf, ms);
-    }
-
-    @Override
-    public SocketAddress recvfrom(ByteBuffer buf, int ms) {
-        // A stream has one peer: recvfrom is recv that also names it, also at end of stream.
-        return SockEdges.recvfromPeer(this, buf, ms);
     }
 
     @Override

@@ -2,7 +2,7 @@ package co.net.tls.internal;
 
 import co.api.Errno;
 import co.api.Sock;
-import co.api.Transport;
+import co.api.spi.AbstractStreamSock;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
@@ -26,9 +26,8 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Thread safety: every method may be called from any coroutine or thread, as {@link Sock} says.
  */
-public final class TlsSocket implements TlsSock {
+public final class TlsSocket extends AbstractStreamSock<TlsTransport> implements TlsSock {
 
-    private final TlsTransport transport;
     private final Sock sock;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set once, by connect, accept or wrap; null while unconnected or listening. */
@@ -37,7 +36,7 @@ public final class TlsSocket implements TlsSock {
     private volatile TlsListener listener;
 
     private TlsSocket(TlsTransport transport, Sock sock, TlsConnection connection) {
-        this.transport = transport;
+        super(transport);
         this.sock = sock;
         this.connection = connection;
         TlsTransportProvider.OPEN_SOCKS.add(this);
@@ -162,15 +161,6 @@ public final class TlsSocket implements TlsSock {
         return buf.hasRemaining() ? c.send(buf, ms) : 0;
     }
 
-    /**
-     * A stream has one peer: {@code recvfrom} is {@code recv} that also names it, at the end of the
-     * stream too. A call that succeeds clears the last error.
-     */
-    @Override
-    public SocketAddress recvfrom(ByteBuffer buf, int ms) {
-        return SockEdges.recvfromPeer(this, buf, ms);
-    }
-
     @Override
     public int sendto(ByteBuffer buf, SocketAddress to, int ms) {
         if (to != null) {
@@ -180,16 +170,6 @@ public final class TlsSocket implements TlsSock {
     }
 
     // ------------------------------------------------------------------ set-up
-
-    @Override
-    public Transport transport() {
-        return transport;
-    }
-
-    @Override
-    public Type type() {
-        return Type.STREAM;
-    }
 
     @Override
     public int bind(SocketAddress local) {
@@ -204,12 +184,12 @@ public final class TlsSocket implements TlsSock {
         if (closed.get()) {
             return error(Errno.EBADF, null);
         }
-        if (transport == null) {
+        if (transport() == null) {
             return error(Errno.EOPNOTSUPP, "TLS: a stand-alone TLS socket cannot listen");
         }
         int r = sock.listen(backlog);
         if (r == 0 && listener == null) {
-            listener = new TlsListener(transport, sock, transport.serverConfig());
+            listener = new TlsListener(transport(), sock, transport().serverConfig());
             if (closed.get()) {
                 listener.close();
             }
@@ -244,7 +224,7 @@ public final class TlsSocket implements TlsSock {
         if (listener != null) {
             return error(Errno.EINVAL, "TLS: connect on a listening socket");
         }
-        TlsConfig config = transport.clientConfig();
+        TlsConfig config = transport().clientConfig();
         String host = config.serverName();
         int port = -1;
         if (remote instanceof InetSocketAddress isa) {
