@@ -48,15 +48,24 @@ public final class TlsConfig {
 
     /**
      * The default handshake timeout in milliseconds: the time a handshake may spend waiting for the
-     * peer, added up over the handshake (Netty's default too). Long enough that a handshake admitted
-     * during a connection storm is not dropped while its own side is busy with others.
+     * peer, added up over the handshake. Longer than Netty's 10 s (nginx's {@code ssl_handshake_timeout}
+     * is 60 s) because in a connection storm the clients are as loaded as the server: with 10 s, a
+     * storm of 10,000 clients on two shared cores lost 44 of the first handshakes to clients that
+     * were still building their ClientHellos (docs/reliability.md). Only peer silence counts, so this
+     * side's own queueing and CPU time never run it down; a silent peer holds a handshake slot at most
+     * this long, while the listener goes on accepting and queueing the others.
      */
-    public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
     /**
      * The default number of server handshakes one listening socket runs at a time (see
      * {@link Builder#maxHandshakes(int)}).
      */
     public static final int DEFAULT_MAX_HANDSHAKES = 256;
+    /**
+     * The default number of accepted connections one listening socket keeps waiting for a handshake
+     * slot (see {@link Builder#maxQueuedHandshakes(int)}).
+     */
+    public static final int DEFAULT_MAX_QUEUED_HANDSHAKES = 16_384;
     /** The default time allowed for sending a close_notify on close, in milliseconds. */
     public static final int DEFAULT_CLOSE_NOTIFY_TIMEOUT_MS = 1000;
     /** The protocols used unless others are set: TLSv1.3 and TLSv1.2. */
@@ -85,6 +94,7 @@ public final class TlsConfig {
     private final int handshakeTimeoutMs;
     private final int closeNotifyTimeoutMs;
     private final int maxHandshakes;
+    private final int maxQueuedHandshakes;
 
     private TlsConfig(Builder b, SSLContext context) {
         this.sslContext = context;
@@ -97,6 +107,7 @@ public final class TlsConfig {
         this.handshakeTimeoutMs = b.handshakeTimeoutMs;
         this.closeNotifyTimeoutMs = b.closeNotifyTimeoutMs;
         this.maxHandshakes = b.maxHandshakes;
+        this.maxQueuedHandshakes = b.maxQueuedHandshakes;
     }
 
     /**
@@ -125,6 +136,7 @@ public final class TlsConfig {
         b.handshakeTimeoutMs = handshakeTimeoutMs;
         b.closeNotifyTimeoutMs = closeNotifyTimeoutMs;
         b.maxHandshakes = maxHandshakes;
+        b.maxQueuedHandshakes = maxQueuedHandshakes;
         return b;
     }
 
@@ -152,10 +164,12 @@ public final class TlsConfig {
      * <tr><td>{@code co.tls.serverName}</td><td>SNI and host name a client checks</td></tr>
      * <tr><td>{@code co.tls.verifyHostname}</td><td>{@code false} turns host name checking off</td></tr>
      * <tr><td>{@code co.tls.alpn}</td><td>comma-separated ALPN protocols</td></tr>
-     * <tr><td>{@code co.tls.handshakeTimeout}</td><td>milliseconds, default 10000</td></tr>
+     * <tr><td>{@code co.tls.handshakeTimeout}</td><td>milliseconds, default 30000</td></tr>
      * <tr><td>{@code co.tls.closeNotifyTimeout}</td><td>milliseconds, default 1000</td></tr>
      * <tr><td>{@code co.tls.maxHandshakes}</td><td>server handshakes per listener at a time,
      * default 256</td></tr>
+     * <tr><td>{@code co.tls.maxQueuedHandshakes}</td><td>accepted connections per listener waiting
+     * for a handshake slot, default 16384</td></tr>
      * </table>
      *
      * @return the config
@@ -226,6 +240,14 @@ public final class TlsConfig {
                 b.maxHandshakes(Integer.parseInt(v.trim()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(PROPERTY_PREFIX + "maxHandshakes must be a number >= 1: " + v, e);
+            }
+        }
+        v = prop("maxQueuedHandshakes");
+        if (v != null) {
+            try {
+                b.maxQueuedHandshakes(Integer.parseInt(v.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(PROPERTY_PREFIX + "maxQueuedHandshakes must be a number >= 0: " + v, e);
             }
         }
         return b.build();
@@ -338,6 +360,16 @@ public final class TlsConfig {
     }
 
     /**
+     * Returns how many accepted connections one listening socket keeps waiting for a handshake slot
+     * (see {@link Builder#maxQueuedHandshakes(int)}).
+     *
+     * @return at least 0, by default {@value #DEFAULT_MAX_QUEUED_HANDSHAKES}
+     */
+    public int maxQueuedHandshakes() {
+        return maxQueuedHandshakes;
+    }
+
+    /**
      * Returns the longest time closing spends sending close_notify.
      *
      * @return milliseconds, by default {@value #DEFAULT_CLOSE_NOTIFY_TIMEOUT_MS}
@@ -351,7 +383,8 @@ public final class TlsConfig {
         return "TlsConfig[protocols=" + protocols + ", cipherSuites=" + (cipherSuites == null ? "default" : cipherSuites)
                 + ", clientAuth=" + clientAuth + ", serverName=" + serverName + ", verifyHostname=" + verifyHostname
                 + ", alpn=" + applicationProtocols + ", handshakeTimeoutMs=" + handshakeTimeoutMs
-                + ", closeNotifyTimeoutMs=" + closeNotifyTimeoutMs + ", maxHandshakes=" + maxHandshakes + "]";
+                + ", closeNotifyTimeoutMs=" + closeNotifyTimeoutMs + ", maxHandshakes=" + maxHandshakes
+                + ", maxQueuedHandshakes=" + maxQueuedHandshakes + "]";
     }
 
     /**
@@ -374,6 +407,7 @@ public final class TlsConfig {
         private int handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
         private int closeNotifyTimeoutMs = DEFAULT_CLOSE_NOTIFY_TIMEOUT_MS;
         private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
+        private int maxQueuedHandshakes = DEFAULT_MAX_QUEUED_HANDSHAKES;
 
         private Builder() {
         }
@@ -576,14 +610,15 @@ public final class TlsConfig {
         }
 
         /**
-         * Sets how many server handshakes one listening socket runs at a time. Once that many
-         * accepted connections are still handshaking, {@code accept} waits (within its own timeout)
-         * until one finishes, so the connections that arrive meanwhile wait in the kernel's listen
-         * backlog rather than in this process, where their handshake time would run out while they
-         * queue for CPU. Each admitted handshake ends within {@link #handshakeTimeout(int)} of peer
-         * silence, so a slot is never held for ever. Higher values help when handshakes wait long
-         * for distant peers; a slow or silent peer holds its slot until its handshake ends. Only the
-         * server config of a listening socket uses it.
+         * Sets how many server handshakes one listening socket runs at a time. A handshake costs
+         * milliseconds of CPU, so a storm of connections (every client of a restarted server at once)
+         * cannot all handshake together: the connections accepted beyond this bound wait their turn,
+         * oldest first, in the listener's queue ({@link #maxQueuedHandshakes(int)}), where no timer
+         * runs for them. Each running handshake ends within {@link #handshakeTimeout(int)} of peer
+         * silence, so a slot is never held for ever. The bound is on concurrency, not on the rate:
+         * on loopback or a LAN a few dozen handshakes in flight keep every core busy, and more help
+         * when handshakes wait long for busy or distant peers. Only the server config of a
+         * listening socket uses it.
          *
          * @param handshakes at least 1
          * @return this builder
@@ -593,6 +628,33 @@ public final class TlsConfig {
                 throw new IllegalArgumentException("maxHandshakes must be >= 1: " + handshakes);
             }
             this.maxHandshakes = handshakes;
+            return this;
+        }
+
+        /**
+         * Sets how many accepted connections one listening socket keeps waiting for a handshake slot
+         * ({@link #maxHandshakes(int)}). While fewer wait, {@code accept} keeps taking connections
+         * from the kernel, because the kernel's listen backlog is small (at most
+         * {@code net.core.somaxconn}, 4096 on current Linux) and, once it is full, Linux drops the
+         * final ACKs and SYNs of further connections: a client whose final ACK was dropped thinks it
+         * is connected and is reset about a minute later ({@code tcp_synack_retries}). A queued
+         * connection costs a file descriptor and its engine, but no CPU and no buffers; its recv,
+         * send and handshake calls wait for its turn within their own {@code ms}, and that wait does
+         * not count against the handshake timeout. Once this many wait, {@code accept} waits too
+         * (within its own timeout) and the kernel's backlog holds the rest. The default, 16,384, lets
+         * a listener absorb a storm of that many connections beyond the kernel's backlog; keep it
+         * (plus {@code maxHandshakes} and the open connections) below the process's descriptor limit.
+         * 0 queues none: {@code accept} then waits whenever {@code maxHandshakes} run. Only the
+         * server config of a listening socket uses it.
+         *
+         * @param connections at least 0
+         * @return this builder
+         */
+        public Builder maxQueuedHandshakes(int connections) {
+            if (connections < 0) {
+                throw new IllegalArgumentException("maxQueuedHandshakes must be >= 0: " + connections);
+            }
+            this.maxQueuedHandshakes = connections;
             return this;
         }
 

@@ -29,7 +29,12 @@ import javax.net.ssl.SSLSession;
 public interface TlsSock extends Sock {
 
     /**
-     * Performs the handshake now if it has not happened yet; returns at once if it has.
+     * Performs the handshake now if it has not happened yet; returns at once if it has. On a
+     * connection a listener accepted during a storm, this first waits for the connection's turn
+     * ({@link TlsConfig.Builder#maxQueuedHandshakes(int)}); that wait counts against {@code ms} but
+     * not against the handshake timeout. A server that wants an idle timeout on its first recv calls
+     * {@code handshake(-1)} (or a generous {@code ms}) first, so that the queue's wait is not taken for
+     * an idle client.
      *
      * @param ms the longest wait, -1 for ever (the handshake timeout still applies)
      * @return 0 once the handshake is complete, -1 on error or timeout

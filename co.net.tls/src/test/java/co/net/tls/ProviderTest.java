@@ -58,7 +58,7 @@ class ProviderTest {
     @Test
     void configFromSystemProperties() {
         List<String> names = List.of("trustPem", "protocols", "clientAuth", "serverName", "verifyHostname", "alpn",
-                "handshakeTimeout", "closeNotifyTimeout", "maxHandshakes");
+                "handshakeTimeout", "closeNotifyTimeout", "maxHandshakes", "maxQueuedHandshakes");
         try {
             System.setProperty("co.tls.trustPem", pki.caPem().toString());
             System.setProperty("co.tls.protocols", "TLSv1.3");
@@ -69,6 +69,7 @@ class ProviderTest {
             System.setProperty("co.tls.handshakeTimeout", "1234");
             System.setProperty("co.tls.closeNotifyTimeout", "56");
             System.setProperty("co.tls.maxHandshakes", "7");
+            System.setProperty("co.tls.maxQueuedHandshakes", "0");
             TlsConfig c = TlsConfig.fromSystemProperties();
             assertEquals(List.of("TLSv1.3"), c.protocols());
             assertEquals(TlsConfig.ClientAuth.WANT, c.clientAuth());
@@ -78,6 +79,10 @@ class ProviderTest {
             assertEquals(1234, c.handshakeTimeoutMs());
             assertEquals(56, c.closeNotifyTimeoutMs());
             assertEquals(7, c.maxHandshakes());
+            assertEquals(0, c.maxQueuedHandshakes());
+            System.setProperty("co.tls.maxQueuedHandshakes", "-1");
+            assertThrows(IllegalStateException.class, TlsConfig::fromSystemProperties);
+            System.setProperty("co.tls.maxQueuedHandshakes", "0");
             System.setProperty("co.tls.maxHandshakes", "0");
             assertThrows(IllegalStateException.class, TlsConfig::fromSystemProperties);
             System.setProperty("co.tls.maxHandshakes", "7");
@@ -90,8 +95,9 @@ class ProviderTest {
         assertEquals(List.of("TLSv1.3", "TLSv1.2"), d.protocols());
         assertEquals(TlsConfig.ClientAuth.NONE, d.clientAuth());
         assertTrue(d.verifyHostname());
-        assertEquals(10_000, d.handshakeTimeoutMs());
+        assertEquals(30_000, d.handshakeTimeoutMs());
         assertEquals(256, d.maxHandshakes());
+        assertEquals(16_384, d.maxQueuedHandshakes());
     }
 
     @Test

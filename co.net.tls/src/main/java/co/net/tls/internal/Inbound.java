@@ -26,10 +26,17 @@ final class Inbound {
     private boolean closed;
     private boolean busy;
 
-    Inbound(int packetSize, int appSize) {
+    /**
+     * Makes the inbound side. Its buffers come with the first read and the first unwrap: a
+     * connection that waits for its turn to handshake (queued by a listener during a connection
+     * storm) costs no buffer memory.
+     *
+     * @param packetSize the engine's packet buffer size: the first read's buffer
+     */
+    Inbound(int packetSize) {
         this.packetSize = packetSize;
-        this.net = ByteBuffer.allocate(packetSize).flip();
-        this.app = ByteBuffer.allocate(appSize).flip();
+        this.net = ByteBuffer.allocate(0);
+        this.app = ByteBuffer.allocate(0);
     }
 
     /** Tells whether plaintext waits to be delivered. */
@@ -142,6 +149,9 @@ final class Inbound {
      * @return as {@link Sock#recv}: bytes read, 0 at end of stream, -1 on error or timeout
      */
     int fill(Sock sock, int ms) {
+        if (net.capacity() == 0) {
+            net = ByteBuffer.allocate(packetSize).flip();
+        }
         net.compact();
         if (!net.hasRemaining() || (busy && net.capacity() < MAX_RECORDS_PER_READ * packetSize)) {
             // Full, or the last read filled the buffer: read several records per underlying recv.

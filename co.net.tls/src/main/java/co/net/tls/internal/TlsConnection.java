@@ -8,6 +8,8 @@ import co.api.spi.Deadline;
 import co.api.spi.Errors;
 import co.net.tls.TlsConfig;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -34,6 +36,12 @@ import javax.net.ssl.SSLSession;
  * spends waiting for the peer (in the underlying {@code recv} and {@code send}), added up; time spent
  * on this side (delegated tasks, waiting for a scheduler) does not count. See
  * {@link TlsConfig.Builder#handshakeTimeout(int)}.
+ *
+ * <p><b>Admission.</b> A connection a {@link TlsListener} accepted may have to wait for its turn to
+ * handshake ({@link TlsConfig#maxHandshakes()}). Until the listener admits it, the handshake does not
+ * begin: a recv, send or handshake call waits for the admission within its own {@code ms} (that wait
+ * is not peer silence and does not count against the handshake timeout). Closing the connection
+ * ends the wait.
  *
  * <p>Size: a little over 450 lines, kept in one class on purpose: the handshake, recv, send and
  * close paths share the lock order above and the failure state, and split apart each would have to
@@ -71,6 +79,12 @@ final class TlsConnection {
     private volatile Failure failure;
     private volatile boolean readShutdown;
 
+    /**
+     * Closed while a listener keeps this connection queued for a handshake slot; null once admitted
+     * (or for connections that never queue).
+     */
+    private volatile CountDownLatch admission;
+
     // Guarded by handshakeLock.
     private boolean handshakeBegun;
     /** What is left of the handshake's budget of waiting for the peer. */
@@ -91,13 +105,60 @@ final class TlsConnection {
         this.config = config;
         this.client = client;
         this.engine = Engines.create(config, client, host, port);
-        SSLSession session = engine.getSession();
-        this.inbound = new Inbound(session.getPacketBufferSize(), session.getApplicationBufferSize());
+        this.inbound = new Inbound(engine.getSession().getPacketBufferSize());
         this.outbound = new Outbound(engine, sock);
     }
 
     boolean client() {
         return client;
+    }
+
+    // ------------------------------------------------------------------ admission
+
+    /**
+     * Holds the handshake back until {@link #admit()}: called by a listener that queues this
+     * connection for a handshake slot, before the connection is published.
+     */
+    void holdForAdmission() {
+        admission = new CountDownLatch(1);
+    }
+
+    /** Lets the handshake begin: the listener gave this connection a slot, or it was closed. */
+    void admit() {
+        CountDownLatch a = admission;
+        if (a != null) {
+            admission = null;
+            a.countDown();
+        }
+    }
+
+    /** Waits until the listener admits this connection; false with the error set on timeout. */
+    private boolean awaitAdmission(CountDownLatch gate, Deadline callDeadline) {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    // A coroutine parks here (it is a virtual thread); its scheduler goes on serving.
+                    if (callDeadline.isNone()) {
+                        gate.await();
+                        return true;
+                    }
+                    long wait = callDeadline.remainingNanos();
+                    if (wait > 0 && gate.await(wait, TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                    CoContext.current().setTimedOut();
+                    return false;
+                } catch (InterruptedException e) {
+                    // co calls are not interruptible; keep the interrupt for the caller.
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ errors and time
@@ -135,6 +196,7 @@ final class TlsConnection {
             failure = new Failure(errno, detail);
         }
         Failure f = failure;
+        admit();
         if (writeLock.tryLock()) {
             try {
                 outbound.queueClose();
@@ -175,6 +237,10 @@ final class TlsConnection {
             return 0;
         }
         if (unusable() < 0) {
+            return -1;
+        }
+        CountDownLatch gate = admission;
+        if (gate != null && (!awaitAdmission(gate, callDeadline) || unusable() < 0)) {
             return -1;
         }
         // Callers queue on handshakeLock, not on readLock: once the handshake is done a reader may
@@ -243,6 +309,12 @@ final class TlsConnection {
                         long start = System.nanoTime();
                         int n = inbound.fill(sock, wait);
                         peerWaitLeftNanos -= System.nanoTime() - start;
+                        if (n < 0 && budgetRanOut()) {
+                            // The measured wait includes this side's own lag between the bytes'
+                            // arrival and this coroutine's turn (a CPU-starved server in a storm):
+                            // before blaming the peer, take what has arrived without waiting.
+                            n = inbound.fill(sock, 0);
+                        }
                         if (n < 0) {
                             return handshakeWaitFailed();
                         }
@@ -269,12 +341,17 @@ final class TlsConnection {
         return call < 0 ? budget : Math.min(call, budget);
     }
 
+    /** After a wait for the peer returned -1: tells whether it used up the handshake's budget. */
+    private boolean budgetRanOut() {
+        return failure == null && Co.timeout() && peerWaitLeftNanos < NANOS_PER_MILLI;
+    }
+
     /**
      * After a wait for the peer returned -1: a timeout that used up the handshake's budget fails the
      * connection; one that only ended the caller's own time leaves the handshake to go on later.
      */
     private int handshakeWaitFailed() {
-        if (failure == null && Co.timeout() && peerWaitLeftNanos < NANOS_PER_MILLI) {
+        if (budgetRanOut()) {
             return fail(Errno.ETIMEDOUT, "TLS handshake timed out after " + config.handshakeTimeoutMs()
                     + " ms of waiting for the peer");
         }
@@ -441,6 +518,7 @@ final class TlsConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        admit();
         int ms = config.closeNotifyTimeoutMs();
         if (handshakeDone && failure == null && ms > 0 && writeLock.tryLock()) {
             try {
@@ -479,6 +557,7 @@ final class TlsConnection {
     /** Closes with an RST and no close_notify. */
     int reset(int ms) {
         closed.set(true);
+        admit();
         return sock.reset(ms);
     }
 }
