@@ -213,7 +213,7 @@ public final class Providers {
 
     /**
      * The provider configuration asks for: the one {@code property} names if it is available, else
-     * the best available one, with one warning when a named or better provider had to be passed over.
+     * the first available one of its {@link Provider#fallback()} chain, else the best available one, with one warning when a named or better provider had to be passed over.
      *
      * @throws IllegalStateException if the property names no provider, or none is available
      */
@@ -234,10 +234,12 @@ public final class Providers {
                 return named;
             }
         }
-        P chosen = null;
-        for (P p : all) {
-            if (p.isAvailable() && (chosen == null || p.priority() > chosen.priority())) {
-                chosen = p;
+        P chosen = named == null ? null : declaredFallback(all, named);
+        if (chosen == null) {
+            for (P p : all) {
+                if (p.isAvailable() && (chosen == null || p.priority() > chosen.priority())) {
+                    chosen = p;
+                }
             }
         }
         if (chosen == null) {
@@ -257,6 +259,32 @@ public final class Providers {
             }
         }
         return chosen;
+    }
+
+    /**
+     * Follows {@link Provider#fallback()} from {@code start} (unavailable) to the first available
+     * provider of the chain, or null when the chain ends, names nobody, or comes back on itself.
+     */
+    private static <P extends Provider> P declaredFallback(List<P> all, P start) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        seen.add(start.name());
+        String next = start.fallback();
+        while (next != null && seen.add(next)) {
+            P found = null;
+            for (P p : all) {
+                if (p.name().equals(next)) {
+                    found = p;
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            if (found.isAvailable()) {
+                return found;
+            }
+            next = found.fallback();
+        }
+        return null;
     }
 
     private static List<String> names(List<? extends Provider> all) {

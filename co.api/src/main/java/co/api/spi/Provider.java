@@ -59,6 +59,19 @@ public interface Provider {
     int priority();
 
     /**
+     * Names the provider a configuration that names this one should use when this one is
+     * unavailable, before the best available provider by {@link #priority()} is taken: a chain
+     * such as {@code uring → epoll}, after which the usual rule picks ({@code nio}). Followed only
+     * for a name given in configuration ({@code -Dco.transport=}, {@code -Dco.scheduler=}), never
+     * for an explicit lookup by name, and never in a cycle. The default: none.
+     *
+     * @return the fallback provider's name, or null for none
+     */
+    default String fallback() {
+        return null;
+    }
+
+    /**
      * Tells whether this provider works in this JVM. The default: when
      * {@link #unavailabilityCause()} is null.
      *

@@ -53,6 +53,28 @@ class ProvidersTest {
         assertSame(plain, Providers.configured(all, "thing", PROPERTY));
     }
 
+    private record Chained(String name, int priority, Throwable unavailabilityCause, String fallback)
+            implements Provider {
+        @Override
+        public boolean isAvailable() {
+            return unavailabilityCause == null;
+        }
+    }
+
+    @Test
+    void aConfiguredProviderFallsBackAlongItsChainFirst() {
+        Chained ring = new Chained("ring", Provider.PRIORITY_BY_NAME_ONLY, new IllegalStateException("disabled"), "poll");
+        Chained poll = new Chained("poll", Provider.PRIORITY_BY_NAME_ONLY, null, null);
+        Chained base = new Chained("base", Provider.PRIORITY_DEFAULT, null, null);
+        System.setProperty(PROPERTY, "ring");
+        assertSame(poll, Providers.configured(List.of(base, ring, poll), "thing", PROPERTY));
+        Chained pollDown = new Chained("poll", Provider.PRIORITY_BY_NAME_ONLY, new IllegalStateException("old kernel"), "ring");
+        assertSame(base, Providers.configured(List.of(base, ring, pollDown), "thing", PROPERTY),
+                "a chain that ends (or loops) unavailable gives the best available provider");
+        Chained nowhere = new Chained("ring", Provider.PRIORITY_BY_NAME_ONLY, new IllegalStateException("disabled"), "nosuch");
+        assertSame(base, Providers.configured(List.of(base, nowhere), "thing", PROPERTY));
+    }
+
     @Test
     void aConfiguredNameNobodyHasIsAConfigurationError() {
         System.setProperty(PROPERTY, "nosuch");

@@ -23,6 +23,11 @@ public final class UringTransportProvider implements TransportProvider {
     }
 
     @Override
+    public String fallback() {
+        return EpollTransport.NAME;
+    }
+
+    @Override
     public int priority() {
         return PRIORITY_BY_NAME_ONLY;
     }
