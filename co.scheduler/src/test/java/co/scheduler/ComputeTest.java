@@ -101,7 +101,17 @@ class ComputeTest {
      */
     @Test
     void anIdleSchedulerRunsTheWorkOfABusyOne() throws Exception {
-        CoRuntime rt = runtime("affine", 2);
+        // Scheduler 0 must never take its own work as overdue here: on a loaded machine it could reach
+        // its loop more than the default 1 ms after the work was queued, hand the work back to its
+        // caller and then run the spinner, which waits for that work for ever. With a limit no run
+        // reaches, only the idle scheduler (woken by the queuing) can run the work.
+        CoRuntime rt;
+        System.setProperty("co.compute_wait_us", "600000000");
+        try {
+            rt = runtime("affine", 2);
+        } finally {
+            System.clearProperty("co.compute_wait_us");
+        }
         Scheduler zero = rt.schedulers().get(0);
         // Let scheduler 1 pass its short idle spin and block in select, as an idle scheduler does:
         // then only the wake-up that queuing the work owes it can make it run the work. (The pause

@@ -24,9 +24,10 @@ final class Computations {
 
     /**
      * A job waiting longer than this is taken by a scheduler even while it has coroutines to run, so
-     * that no work starves behind busy schedulers; system property {@code co.compute_wait_us}.
+     * that no work starves behind busy schedulers; system property {@code co.compute_wait_us}, read
+     * when a runtime starts.
      */
-    static final long MAX_WAIT_NANOS = Long.getLong("co.compute_wait_us", 1_000) * 1_000L;
+    private final long maxWaitNanos = Long.getLong("co.compute_wait_us", 1_000) * 1_000L;
 
     private final ConcurrentLinkedQueue<Job> queue = new ConcurrentLinkedQueue<>();
     private final AffineScheduler[] schedulers;
@@ -128,10 +129,10 @@ final class Computations {
         return queue.isEmpty();
     }
 
-    /** Tells whether the oldest waiting job has waited longer than {@link #MAX_WAIT_NANOS}. */
+    /** Tells whether the oldest waiting job has waited longer than {@link #maxWaitNanos}. */
     boolean overdue(long now) {
         Job head = queue.peek();
-        return head != null && now - head.queuedAt > MAX_WAIT_NANOS;
+        return head != null && now - head.queuedAt > maxWaitNanos;
     }
 
     /** Removes the oldest waiting job, or returns null. Called by a scheduling thread. */
