@@ -11,7 +11,7 @@ class EpollFaultSoakTest extends FaultSoak {
 
     @Override
     protected SockFactory factory() {
-        return new EpollSockFactory("epoll-tcp4");
+        return new NativeSockFactory("epoll-tcp4");
     }
 
     @Override
