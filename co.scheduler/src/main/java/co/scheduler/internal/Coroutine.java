@@ -9,7 +9,9 @@ import java.util.concurrent.ThreadFactory;
  * uncaught-exception handler is its {@link CoContext}: {@link CoContext#current()} finds the context
  * with one field read of the thread, and whatever escapes the task reaches
  * {@link co.api.spi.UncaughtExceptions} through the JDK's own uncaught-exception dispatch, after
- * which the thread ends and its scheduler goes on.
+ * which the thread ends and its scheduler goes on. If user code replaces the handler, the coroutine
+ * stays one: {@link Coroutines#locate} finds its context through this entry (once; then a
+ * thread-local keeps it), what escapes goes to the user's handler, and {@link #run} still counts it.
  *
  * <p>Threading: {@link #run} links and unlinks this entry on the coroutine's own thread; on the
  * affine scheduler that is always the one scheduling thread that owns the list.
