@@ -50,13 +50,20 @@ final class Coroutine implements Runnable {
     @Override
     public void run() {
         list.enter(this);
+        // JFR co.CoroutineLifetime: one volatile read per coroutine while no recording runs.
+        Object lifetime = JfrGate.recording ? JfrLifetime.begin(context) : null;
+        boolean uncaught = false;
         try {
             task.run();
         } catch (Throwable e) {
+            uncaught = true;
             list.uncaught();
             throw e; // on to the JDK's dispatch: the context reports it
         } finally {
             list.exit(this);
+            if (lifetime != null) {
+                JfrLifetime.end(lifetime, uncaught);
+            }
         }
     }
 }
