@@ -11,6 +11,8 @@ module co.api {
     requires static osgi.core;
     exports co.api;
     exports co.api.spi;
+    // The provider bundles' Bundle-Activator base; loaded only inside an OSGi framework.
+    exports co.api.spi.osgi;
 
     uses co.api.spi.SchedulerProvider;
     uses co.api.spi.TransportProvider;

@@ -10,6 +10,7 @@
  */
 module co.net.linux {
     requires co.api;
+    requires static osgi.core;
 
     provides co.api.spi.TransportProvider with co.net.linux.internal.EpollTransportProvider;
     provides co.api.spi.IoBackendProvider with co.net.linux.internal.EpollBackendProvider;

@@ -37,6 +37,10 @@ import java.util.function.Consumer;
  * threads (default: the number of processors). Inside a coroutine every call refers to the runtime
  * that runs that coroutine.
  *
+ * <p>Size: about 490 lines, more than half of them javadoc: the one static facade of the API (co's
+ * free functions), each method a few lines that hand over to the runtime, the calling thread's
+ * context or a transport.
+ *
  * <p><b>Threads.</b> Every method may be called from any thread. Outside a coroutine the ids are
  * -1, {@link #scheduler()} is null and {@link #sleep} is {@link Thread#sleep}. The error state
  * ({@link #error()}, {@link #timeout()}) is per coroutine, or per thread outside coroutines.

@@ -40,6 +40,10 @@ import java.nio.channels.ByteChannel;
  *       {@link Errno#ETIMEDOUT} otherwise (the bytes it took stay in {@code buf}).
  * </ul>
  *
+ * <p>Size: about 460 lines, two thirds of them javadoc: the contract every transport implements,
+ * with the defaults that are the same for all (the overloads without a timeout or with arrays,
+ * {@code recvn}, the stream views, option shorthands).
+ *
  * <p><b>Threads.</b> One coroutine may receive while another sends on the same socket. Two
  * coroutines receiving (or two sending) at once on one stream socket is not an error but their
  * data interleaves unpredictably. {@link #close()} may be called from any coroutine or thread: a

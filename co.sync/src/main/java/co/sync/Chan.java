@@ -47,6 +47,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  *
+ * <p>Size: about 670 lines, a third of them documentation, in one class on purpose: the buffer, the
+ * two waiter queues and select share one lock and one set of invariants (a value handed over is
+ * never lost to a receiver that times out), which a split would spread over classes that would then
+ * have to expose that state to each other.
+ *
  * <p>Threading: every method may be called from any coroutine or thread. Blocking calls park only
  * the caller (a coroutine is suspended, its scheduler keeps running) and are not interruptible; the
  * {@code try} forms never block. Before parking, a blocking call spins for at most a few

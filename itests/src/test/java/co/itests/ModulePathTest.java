@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -117,6 +118,58 @@ class ModulePathTest {
         assertEquals(0, p.exitValue(), err);
         assertTrue(out.contains("provider=affine ran=true bad=0"), out + err);
         assertTrue(out.contains("transport mem=found") && out.contains("echo nio=hello"), out + err);
+    }
+
+    /**
+     * Outside a framework co loads no OSGi class, not even with {@code osgi.core} at hand (resolved on
+     * the module path, on the class path): not {@code org.osgi.*}, not the activators, not
+     * {@code co.api.spi.osgi}. The JVM logs every class it loads; none of them may be OSGi's.
+     */
+    @Test
+    void noOsgiClassIsLoadedOnTheModulePathOrTheClassPath() throws Exception {
+        Path osgiCore = Paths.get(org.osgi.framework.Bundle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> modulePath = new ArrayList<>(List.of(java(), "-Xlog:class+load=info",
+                "--add-opens", "java.base/java.lang=co.scheduler",
+                "--module-path", modules + File.pathSeparator + app + File.pathSeparator + osgiCore,
+                "--add-modules", "osgi.core,co.scheduler,co.net.nio,co.net.tls,co.net.mem",
+                "-m", "co.itest.app/co.itest.app.Main"));
+        StringBuilder cp = new StringBuilder(app.toString()).append(File.pathSeparator).append(osgiCore);
+        try (Stream<Path> jars = Files.list(modules)) {
+            jars.filter(j -> j.toString().endsWith(".jar")).sorted()
+                    .forEach(j -> cp.append(File.pathSeparator).append(j));
+        }
+        List<String> classPath = List.of(java(), "-Xlog:class+load=info", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-cp", cp.toString(), "co.itest.app.Main");
+        for (List<String> cmd : List.of(modulePath, classPath)) {
+            Run r = run(cmd);
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("provider=affine ran=true bad=0"), r.out() + r.err());
+            assertTrue(r.out().contains("echo nio=hello") && r.out().contains("echo mem=hello"), r.err());
+            assertTrue(r.out().contains(" co.api.Co source:"), "the class-load log is there");
+            List<String> osgi = r.out().lines()
+                    .filter(l -> l.contains(" org.osgi.") || l.contains(".osgi.ProviderActivator")
+                            || l.contains(".internal.osgi.") || l.contains("co.api.internal.OsgiRegistry"))
+                    .toList();
+            assertEquals(List.of(), osgi, String.join(" ", cmd));
+        }
+    }
+
+    private static String java() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Run run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, err.get(60, TimeUnit.SECONDS));
     }
 
     @Test

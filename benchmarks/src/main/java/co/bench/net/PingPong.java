@@ -3,11 +3,9 @@ package co.bench.net;
 import co.api.Co;
 import co.api.Sock;
 import co.api.spi.CoRuntime;
-import co.api.spi.SchedulerProvider;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,9 +39,7 @@ public final class PingPong {
     }
 
     private static String run(String provider) throws Exception {
-        SchedulerProvider p = ServiceLoader.load(SchedulerProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(x -> x.name().equals(provider)).findFirst().orElseThrow();
-        CoRuntime rt = p.create(2);
+        CoRuntime rt = CoRuntime.create(provider, 2);
         try {
             Sock server = Co.tcpSocket();
             server.bind(Co.initIpAddr("127.0.0.1", 0));

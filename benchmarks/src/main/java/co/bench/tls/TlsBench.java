@@ -4,6 +4,8 @@ import co.api.Co;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoRuntime;
+import co.bench.SideBySide;
+import co.bench.SideBySide.Case;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsTransports;
 import io.netty.bootstrap.Bootstrap;
@@ -32,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -77,111 +80,130 @@ public final class TlsBench {
     }
 
     /**
-     * Runs everything and prints the table.
+     * One implementation under test: its key in {@code -Dimpls}, its row name, and the code.
+     *
+     * @param key the short name
+     * @param name the row name in the table
+     * @param impl the implementation
+     */
+    record Entry(String key, String name, Impl impl) {
+    }
+
+    /**
+     * Runs everything and prints the ratios and the table.
      *
      * @param args none
      * @throws Exception on setup failure
      */
     public static void main(String[] args) throws Exception {
         setUpKeys();
-        List<String> rows = new ArrayList<>();
-        double[][] r = new double[5][2];
-        double[][][] perRound = new double[5][ROUNDS][2];
-        String[] names = {"co tls (affine, nio)", "JDK SSLSocket, virtual threads", "Netty 4.2 SslHandler (JDK)",
-            "co tls, delegated tasks inline (bench-only engine wrapper)",
-            "co tls, delegated tasks on a thread pool (bench-only engine wrapper)"};
-        Impl[] impls = {new CoImpl(null), new JdkImpl(), new NettyImpl(), new CoImpl(TaskModeContext.Mode.INLINE),
-            new CoImpl(TaskModeContext.Mode.POOL)};
         List<String> only = List.of(System.getProperty("impls", "co,jdk,netty").split(","));
-        String[] keys = {"co", "jdk", "netty", "co-inline", "co-pool"};
-        boolean[] on = new boolean[impls.length];
-        for (int i = 0; i < impls.length; i++) {
-            on[i] = only.contains(keys[i]);
-            r[i][0] = on[i] ? 0 : Double.NaN;
-            r[i][1] = on[i] ? 0 : Double.NaN;
+        List<Entry> entries = new ArrayList<>();
+        for (Entry e : List.of(
+                new Entry("co", "co tls (affine, nio)", new CoImpl(null)),
+                new Entry("jdk", "JDK SSLSocket, virtual threads", new JdkImpl()),
+                new Entry("netty", "Netty 4.2 SslHandler (JDK)", new NettyImpl()),
+                new Entry("co-inline", "co tls, delegated tasks inline (bench-only engine wrapper)",
+                        new CoImpl(TaskModeContext.Mode.INLINE)),
+                new Entry("co-pool", "co tls, delegated tasks on a thread pool (bench-only engine wrapper)",
+                        new CoImpl(TaskModeContext.Mode.POOL)))) {
+            if (only.contains(e.key())) {
+                entries.add(e);
+            }
         }
+        // Two cases per implementation, bulk (ns per MiB) and handshakes (ns per handshake). Each
+        // times only its transfer or its handshakes, not the set-up around them. The JIT keeps
+        // improving the shared crypto code for a long while on two cores, so whoever ran last would
+        // have had the most warm-up: SideBySide starts each round with another case.
+        List<Case> cases = new ArrayList<>();
+        for (Entry e : entries) {
+            cases.add(new Case(e.key() + " bulk", BULK_MB,
+                    (SideBySide.SelfTimed) () -> nanosOf(BULK_MB, e.impl().bulk(BULK_MB))));
+            cases.add(new Case(e.key() + " handshakes", HANDSHAKES, (SideBySide.SelfTimed) () -> {
+                double rate = e.impl().handshakes(HANDSHAKES);
+                System.err.printf(Locale.ROOT, "%-9s handshakes %5.0f/s (cpu %.2f cores)%n", e.key(), rate, lastCpuLoad);
+                return nanosOf(HANDSHAKES, rate);
+            }));
+        }
+        double[][] nanos;
         // All servers run side by side; every implementation warms up (the JDK's crypto code is shared
         // and its JIT warm-up must not favour whoever runs last), then the rounds interleave them.
         try {
-            for (int i = 0; i < impls.length; i++) {
-                if (on[i]) {
-                    impls[i].start();
-                }
+            for (Entry e : entries) {
+                e.impl().start();
             }
-            // Warm up for at least WARMUPS passes, then until the JIT has settled: on two cores the C2
-            // compiler thread spends tens of seconds on the crypto code and takes up to half the
-            // machine meanwhile (perf), which would make the rounds measure the compiler's load.
-            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-            for (int warm = 0; warm < WARMUPS + MAX_EXTRA_WARMUPS; warm++) {
-                long jit0 = jit.getTotalCompilationTime();
-                long w0 = System.nanoTime();
-                for (int i = 0; i < impls.length; i++) {
-                    if (on[i]) {
-                        System.err.printf(Locale.ROOT, "warm-up %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s%n", warm,
-                                keys[i], impls[i].bulk(BULK_MB / 2), impls[i].handshakes(HANDSHAKES / 2));
-                    }
-                }
-                double compiling = (jit.getTotalCompilationTime() - jit0) * 1e6 / (System.nanoTime() - w0);
-                System.err.printf(Locale.ROOT, "warm-up %d: the JIT compiled %.1f%% of the time%n", warm, compiling * 100);
-                if (warm + 1 >= WARMUPS && compiling < JIT_SETTLED) {
-                    break;
-                }
-            }
-            // The JIT keeps improving the shared crypto code for a long while on two cores: whoever runs
-            // last in a round has had the most warm-up. Each round therefore starts with another one.
-            for (int round = 0; round < ROUNDS; round++) {
-                for (int k = 0; k < impls.length; k++) {
-                    int i = (k + round) % impls.length;
-                    if (on[i]) {
-                        double bulk = impls[i].bulk(BULK_MB);
-                        double handshakes = impls[i].handshakes(HANDSHAKES);
-                        perRound[i][round][0] = bulk;
-                        perRound[i][round][1] = handshakes;
-                        r[i][0] = Math.max(r[i][0], bulk);
-                        r[i][1] = Math.max(r[i][1], handshakes);
-                        System.err.printf(Locale.ROOT, "round %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s (cpu %.2f cores)%n",
-                                round, keys[i], bulk, handshakes, lastCpuLoad);
-                    }
-                }
-            }
+            warmUp(entries);
+            nanos = SideBySide.run(cases, ROUNDS, 0);
         } finally {
-            for (int i = 0; i < impls.length; i++) {
-                if (on[i]) {
-                    impls[i].stop();
-                }
+            for (Entry e : entries) {
+                e.impl().stop();
             }
         }
-        for (int i = 0; i < impls.length; i++) {
-            if (on[i] || i < 3) {
-                rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f |", names[i], r[i][0], r[i][1]));
+        System.out.print(report(entries, nanos));
+    }
+
+    /**
+     * Warms up for at least {@link #WARMUPS} passes, then until the JIT has settled: on two cores the
+     * C2 compiler thread spends tens of seconds on the crypto code and takes up to half the machine
+     * meanwhile (perf), which would make the rounds measure the compiler's load.
+     */
+    static void warmUp(List<Entry> entries) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        for (int warm = 0; warm < WARMUPS + MAX_EXTRA_WARMUPS; warm++) {
+            long jit0 = jit.getTotalCompilationTime();
+            long w0 = System.nanoTime();
+            for (Entry e : entries) {
+                System.err.printf(Locale.ROOT, "warm-up %d %-5s bulk %6.0f MB/s, handshakes %5.0f/s%n", warm,
+                        e.key(), e.impl().bulk(BULK_MB / 2), e.impl().handshakes(HANDSHAKES / 2));
+            }
+            double compiling = (jit.getTotalCompilationTime() - jit0) * 1e6 / (System.nanoTime() - w0);
+            System.err.printf(Locale.ROOT, "warm-up %d: the JIT compiled %.1f%% of the time%n", warm, compiling * 100);
+            if (warm + 1 >= WARMUPS && compiling < JIT_SETTLED) {
+                return;
             }
         }
+    }
+
+    /** The nanoseconds that {@code ops} operations took at {@code perSecond} operations a second. */
+    static long nanosOf(int ops, double perSecond) {
+        return (long) (ops / perSecond * 1e9);
+    }
+
+    /**
+     * The ratios of co over every other implementation (per round, so both sides of a ratio were
+     * measured moments apart), then the best-of table in MiB/s and handshakes/s. Case {@code 2k} is
+     * entry {@code k}'s bulk, {@code 2k + 1} its handshakes.
+     */
+    static String report(List<Entry> entries, double[][] nanos) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "ratios: median of the %d per-round ratios [lowest, highest] (rounds co won)%n",
                 ROUNDS));
-        for (int i = 1; i < impls.length; i++) {
-            if (on[0] && on[i]) {
-                out.append(String.format(Locale.ROOT, "co / %-9s bulk %s, handshakes %s%n", keys[i] + ":",
-                        ratios(perRound, 0, i, 0), ratios(perRound, 0, i, 1)));
+        if (!entries.isEmpty() && entries.get(0).key().equals("co")) {
+            for (int k = 1; k < entries.size(); k++) {
+                out.append(String.format(Locale.ROOT, "co / %-9s bulk %s, handshakes %s%n", entries.get(k).key() + ":",
+                        ratios(nanos[0], nanos[2 * k]), ratios(nanos[1], nanos[2 * k + 1])));
             }
         }
         out.append(String.format(Locale.ROOT, "%n| implementation | TLS 1.3 bulk MB/s (best of %d, %d MiB) | full handshakes/s "
                 + "(best of %d, %d, %d concurrent) |%n|---|---|---|%n", ROUNDS, BULK_MB, ROUNDS, HANDSHAKES, CONCURRENCY));
-        rows.forEach(row -> out.append(row).append('\n'));
-        System.out.print(out);
+        for (int k = 0; k < entries.size(); k++) {
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", entries.get(k).name(),
+                    BULK_MB * 1e9 / Arrays.stream(nanos[2 * k]).min().orElseThrow(),
+                    HANDSHAKES * 1e9 / Arrays.stream(nanos[2 * k + 1]).min().orElseThrow()));
+        }
+        return out.toString();
     }
 
-    /** The per-round ratios of impl {@code a} over impl {@code b} for metric {@code m}, summarised. */
-    static String ratios(double[][][] perRound, int a, int b, int m) {
-        double[] q = new double[perRound[a].length];
+    /** co's per-round speed over another's ({@code other[r] / co[r]} in time), summarised. */
+    static String ratios(double[] co, double[] other) {
+        double[] q = new double[co.length];
         int won = 0;
-        for (int k = 0; k < q.length; k++) {
-            q[k] = perRound[a][k][m] / perRound[b][k][m];
-            won += q[k] > 1 ? 1 : 0;
+        for (int r = 0; r < q.length; r++) {
+            q[r] = other[r] / co[r];
+            won += q[r] > 1 ? 1 : 0;
         }
-        java.util.Arrays.sort(q);
-        double median = q.length % 2 == 1 ? q[q.length / 2] : (q[q.length / 2 - 1] + q[q.length / 2]) / 2;
-        return String.format(Locale.ROOT, "%.2fx [%.2f, %.2f] (%d/%d)", median, q[0], q[q.length - 1], won, q.length);
+        return String.format(Locale.ROOT, "%.2fx [%.2f, %.2f] (%d/%d)", SideBySide.median(q),
+                Arrays.stream(q).min().orElseThrow(), Arrays.stream(q).max().orElseThrow(), won, q.length);
     }
 
     // ------------------------------------------------------------------ keys

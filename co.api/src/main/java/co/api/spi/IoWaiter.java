@@ -30,8 +30,8 @@ public final class IoWaiter extends IoTimer {
     /** What {@link #await} was given to wait on, and when it began: read by the coroutine dump. */
     private Object blocker;
     private long since;
-    /** The next waiter in the backend's list; the backend's to use. */
-    public IoWaiter next;
+    /** The next waiter in a backend's list; only the list operations below touch it. */
+    private IoWaiter next;
 
     /** Creates a waiter for the calling thread. */
     public IoWaiter() {
@@ -114,6 +114,53 @@ public final class IoWaiter extends IoTimer {
             host.removeTimer(this);
         }
         return state;
+    }
+
+    /**
+     * Adds {@code w} to the front of a backend's list of the waiters of one descriptor and
+     * direction. The lists are the backend's: owning scheduling thread only.
+     *
+     * @param head the list's first waiter, or null for an empty list
+     * @param w a waiter in no list
+     * @return the new first waiter, {@code w}
+     */
+    public static IoWaiter push(IoWaiter head, IoWaiter w) {
+        w.next = head;
+        return w;
+    }
+
+    /**
+     * Removes {@code w} from a list, if it is there: for a waiter whose {@link #await} ended other
+     * than {@link #READY} (a ready one was taken off with its whole list). Owning scheduling thread
+     * only.
+     *
+     * @param head the list's first waiter, or null
+     * @param w the waiter to remove
+     * @return the list's first waiter afterwards
+     */
+    public static IoWaiter unlink(IoWaiter head, IoWaiter w) {
+        if (head == w) {
+            return w.next;
+        }
+        for (IoWaiter x = head; x != null; x = x.next) {
+            if (x.next == w) {
+                x.next = w.next;
+                break;
+            }
+        }
+        return head;
+    }
+
+    /**
+     * Calls {@link #ready()} on every waiter of a list the backend has just taken off its
+     * descriptor (so that waiters that wait again form a new list). Owning scheduling thread only.
+     *
+     * @param head the list's first waiter, or null
+     */
+    public static void readyAll(IoWaiter head) {
+        for (IoWaiter x = head; x != null; x = x.next) {
+            x.ready();
+        }
     }
 
     /**

@@ -123,35 +123,19 @@ public final class SelectorBackend implements IoBackend {
         boolean readSide = (ops & READ_OPS) != 0;
         IoWaiter w = new IoWaiter();
         if (readSide) {
-            w.next = interest.readers;
-            interest.readers = w;
+            interest.readers = IoWaiter.push(interest.readers, w);
         } else {
-            w.next = interest.writers;
-            interest.writers = w;
+            interest.writers = IoWaiter.push(interest.writers, w);
         }
         int state = w.await(host, timeoutMs, channel); // the channel: the coroutine dump names it
         if (state != IoWaiter.READY) {
-            unlink(interest, w, readSide);
-        }
-        return IoWaiter.answer(state);
-    }
-
-    private static void unlink(Interest in, IoWaiter w, boolean readSide) {
-        IoWaiter prev = null;
-        for (IoWaiter x = readSide ? in.readers : in.writers; x != null; prev = x, x = x.next) {
-            if (x == w) {
-                if (prev == null) {
-                    if (readSide) {
-                        in.readers = x.next;
-                    } else {
-                        in.writers = x.next;
-                    }
-                } else {
-                    prev.next = x.next;
-                }
-                return;
+            if (readSide) {
+                interest.readers = IoWaiter.unlink(interest.readers, w);
+            } else {
+                interest.writers = IoWaiter.unlink(interest.writers, w);
             }
         }
+        return IoWaiter.answer(state);
     }
 
     @Override
@@ -196,7 +180,7 @@ public final class SelectorBackend implements IoBackend {
             if (in.readers == null) {
                 drop |= READ_OPS;
             } else {
-                wakeAll(in.readers);
+                IoWaiter.readyAll(in.readers);
                 in.readers = null;
             }
         }
@@ -204,7 +188,7 @@ public final class SelectorBackend implements IoBackend {
             if (in.writers == null) {
                 drop |= WRITE_OPS;
             } else {
-                wakeAll(in.writers);
+                IoWaiter.readyAll(in.writers);
                 in.writers = null;
             }
         }
@@ -218,12 +202,6 @@ public final class SelectorBackend implements IoBackend {
             } catch (CancelledKeyException ignored) {
                 // the channel was closed; the key goes away with it
             }
-        }
-    }
-
-    private static void wakeAll(IoWaiter w) {
-        for (; w != null; w = w.next) {
-            w.ready();
         }
     }
 }

@@ -38,6 +38,10 @@ import javax.net.ssl.TrustManager;
  * Transport tls = TlsTransports.over(Co.transport("nio"), server, client);
  * }</pre>
  *
+ * <p>Size: about 640 lines, nearly half of them javadoc: the immutable config and its builder are
+ * one public type so that every option is documented in one place; reading key and trust material
+ * lives in the internal {@code KeyMaterial}.
+ *
  * <p>Thread safety: instances are immutable and may be shared by any number of sockets and threads.
  */
 public final class TlsConfig {

@@ -1,6 +1,7 @@
 package co.scheduler.internal;
 
 import co.api.spi.CoRuntime;
+import co.api.spi.NamedProvider;
 import co.api.spi.Poller;
 import co.api.spi.SchedulerProvider;
 
@@ -8,19 +9,14 @@ import co.api.spi.SchedulerProvider;
  * Provider {@value #NAME}: coroutines are virtual threads carried by co's own scheduling threads.
  * Available when {@code java.lang} is opened to this module.
  */
-public final class AffineProvider implements SchedulerProvider {
+public final class AffineProvider extends NamedProvider implements SchedulerProvider {
 
     /** The provider's name. */
     public static final String NAME = "affine";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY_DEFAULT;
+    /** Creates the provider; cheap, the availability check runs on first ask. */
+    public AffineProvider() {
+        super(NAME, PRIORITY_DEFAULT);
     }
 
     @Override

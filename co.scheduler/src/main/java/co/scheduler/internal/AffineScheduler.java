@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,12 +143,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 
     @Override
     public void go(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        if (runtime.isStopped()) {
-            throw new IllegalStateException("co: the runtime has been stopped");
-        }
-        long coroutineId = sequence.getAndIncrement() * count + id;
-        Coroutine.start(coroutines, new CoContext(runtime, this, coroutineId), task, live);
+        Coroutine.go(coroutines, runtime, this, sequence, count, task, live);
         if (Thread.currentThread().isVirtual() && CoContext.current().scheduler() == this
                 && local.size() >= SPAWN_BACKLOG) {
             // Back-pressure on a spawning loop: a coroutine that starts coroutines on its own

@@ -1,7 +1,11 @@
 package co.scheduler.internal;
 
+import co.api.Scheduler;
 import co.api.spi.CoContext;
+import co.api.spi.CoRuntime;
+import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A coroutine: the body a coroutine thread runs, and its entry in its scheduler's list of live
@@ -30,6 +34,30 @@ final class Coroutine implements Runnable {
         this.context = context;
         this.task = task;
         this.list = list;
+    }
+
+    /**
+     * {@link Scheduler#go} of every scheduler of both runtimes: refuses a null task and a stopped
+     * runtime, numbers the coroutine ({@code sequence × count + scheduler id}, so that ids are unique
+     * across the runtime's {@code count} schedulers) and starts it.
+     *
+     * @param factory makes the (virtual) thread
+     * @param runtime the runtime, which must not be stopped
+     * @param scheduler the scheduler the coroutine belongs to
+     * @param sequence that scheduler's coroutine counter
+     * @param count how many schedulers the runtime has
+     * @param task the body
+     * @param list the live-coroutine list of the scheduler
+     * @throws IllegalStateException if the runtime has been stopped
+     */
+    static void go(ThreadFactory factory, CoRuntime runtime, Scheduler scheduler, AtomicLong sequence,
+            int count, Runnable task, Coroutines list) {
+        Objects.requireNonNull(task, "task");
+        if (runtime.isStopped()) {
+            throw new IllegalStateException("co: the runtime has been stopped");
+        }
+        long coroutineId = sequence.getAndIncrement() * count + scheduler.id();
+        start(factory, new CoContext(runtime, scheduler, coroutineId), task, list);
     }
 
     /**

@@ -2,6 +2,7 @@ package co.scheduler.internal;
 
 import co.api.Errno;
 import co.api.spi.CoContext;
+import co.api.spi.Deadline;
 import co.api.spi.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,7 @@ final class SharedPoller implements Poller, Runnable {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(ReadinessWaiter.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -46,15 +47,16 @@ final class SharedPoller implements Poller, Runnable {
         static final SharedPoller INSTANCE = new SharedPoller();
     }
 
-    static final class Waiter {
+    /** A thread parked in {@link #await} until its channel may be ready for its operations. */
+    static final class ReadinessWaiter {
         final Thread thread;
         final SelectableChannel channel;
         final int ops;
         @SuppressWarnings("unused") // accessed through STATE
         volatile int state;
-        Waiter next;
+        ReadinessWaiter next;
 
-        Waiter(Thread thread, SelectableChannel channel, int ops) {
+        ReadinessWaiter(Thread thread, SelectableChannel channel, int ops) {
             this.thread = thread;
             this.channel = channel;
             this.ops = ops;
@@ -66,12 +68,12 @@ final class SharedPoller implements Poller, Runnable {
     }
 
     private static final class Interest {
-        Waiter readers;
-        Waiter writers;
+        ReadinessWaiter readers;
+        ReadinessWaiter writers;
     }
 
     private final Selector selector;
-    private final ConcurrentLinkedQueue<Waiter> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ReadinessWaiter> pending = new ConcurrentLinkedQueue<>();
 
     private SharedPoller() {
         try {
@@ -94,16 +96,16 @@ final class SharedPoller implements Poller, Runnable {
             throw new IllegalBlockingModeException();
         }
         CoContext ctx = CoContext.current();
-        Waiter w = new Waiter(Thread.currentThread(), channel, ops);
+        ReadinessWaiter w = new ReadinessWaiter(Thread.currentThread(), channel, ops);
         pending.add(w);
         selector.wakeup();
-        long deadline = timeoutMs >= 0 ? System.nanoTime() + timeoutMs * 1_000_000L : 0;
+        Deadline deadline = Deadline.after(timeoutMs);
         for (;;) {
-            if (timeoutMs < 0) {
+            if (deadline.isNone()) {
                 LockSupport.park(this);
             } else {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long left = deadline.remainingNanos();
+                if (left == 0) {
                     if (w.settle(GONE)) {
                         ctx.setTimedOut();
                         return false;
@@ -122,7 +124,7 @@ final class SharedPoller implements Poller, Runnable {
                 }
                 return true;
             }
-            if (timeoutMs < 0 || deadline - System.nanoTime() > 0) {
+            if (!deadline.expired()) {
                 // Woken by an unpark that was not ours (a socket closed by another thread): the
                 // caller retries and sees why. A platform thread's rare spurious wake-up lands here
                 // too, and costs one retry. Either way this waiter leaves.
@@ -160,7 +162,7 @@ final class SharedPoller implements Poller, Runnable {
     public void run() {
         for (;;) {
             try {
-                Waiter w;
+                ReadinessWaiter w;
                 while ((w = pending.poll()) != null) {
                     register(w);
                 }
@@ -171,7 +173,7 @@ final class SharedPoller implements Poller, Runnable {
         }
     }
 
-    private void register(Waiter w) {
+    private void register(ReadinessWaiter w) {
         if ((int) STATE.getVolatile(w) != WAITING) {
             return;
         }
@@ -195,16 +197,16 @@ final class SharedPoller implements Poller, Runnable {
         }
     }
 
-    private static Waiter push(Waiter head, Waiter w) {
+    private static ReadinessWaiter push(ReadinessWaiter head, ReadinessWaiter w) {
         w.next = head;
         return w;
     }
 
     /** Drops waiters that already left (timed out or were woken otherwise). */
-    private static Waiter prune(Waiter head) {
-        Waiter first = null;
-        Waiter last = null;
-        for (Waiter x = head; x != null; x = x.next) {
+    private static ReadinessWaiter prune(ReadinessWaiter head) {
+        ReadinessWaiter first = null;
+        ReadinessWaiter last = null;
+        for (ReadinessWaiter x = head; x != null; x = x.next) {
             if ((int) STATE.getVolatile(x) == WAITING) {
                 if (first == null) {
                     first = x;
@@ -220,7 +222,7 @@ final class SharedPoller implements Poller, Runnable {
         return first;
     }
 
-    private static void wake(Waiter w) {
+    private static void wake(ReadinessWaiter w) {
         if (w.settle(READY)) {
             LockSupport.unpark(w.thread);
         }
@@ -236,21 +238,21 @@ final class SharedPoller implements Poller, Runnable {
         }
         int drop = 0;
         if ((ready & READ_OPS) != 0) {
-            Waiter live = prune(in.readers);
+            ReadinessWaiter live = prune(in.readers);
             if (live == null) {
                 drop |= READ_OPS;
             }
-            for (Waiter x = live; x != null; x = x.next) {
+            for (ReadinessWaiter x = live; x != null; x = x.next) {
                 wake(x);
             }
             in.readers = null;
         }
         if ((ready & ~READ_OPS) != 0) {
-            Waiter live = prune(in.writers);
+            ReadinessWaiter live = prune(in.writers);
             if (live == null) {
                 drop |= ~READ_OPS;
             }
-            for (Waiter x = live; x != null; x = x.next) {
+            for (ReadinessWaiter x = live; x != null; x = x.next) {
                 wake(x);
             }
             in.writers = null;

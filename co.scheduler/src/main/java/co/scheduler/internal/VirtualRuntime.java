@@ -9,7 +9,6 @@ import co.api.spi.Introspectable;
 import co.api.spi.Poller;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,12 +71,7 @@ final class VirtualRuntime implements CoRuntime, Introspectable {
 
         @Override
         public void go(Runnable task) {
-            Objects.requireNonNull(task, "task");
-            if (stopped) {
-                throw new IllegalStateException("co: the runtime has been stopped");
-            }
-            long coroutineId = sequence.getAndIncrement() * count + id;
-            Coroutine.start(factory, new CoContext(VirtualRuntime.this, this, coroutineId), task, live[id]);
+            Coroutine.go(factory, VirtualRuntime.this, this, sequence, count, task, live[id]);
         }
     }
 

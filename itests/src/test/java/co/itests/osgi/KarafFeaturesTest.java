@@ -27,8 +27,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * The {@link CoInFramework} tests in Apache Karaf 4.4 (the minimal distribution), with co installed
- * the way a Karaf user does: {@code feature:install co-tls} from co's features repository (module
- * {@code co.karaf}, as the reactor built it), the affine flag among the JVM options. No SPI Fly.
+ * the way a Karaf user does: {@code feature:install co-tls co-linux} from co's features repository
+ * (module {@code co.karaf}, as the reactor built it), the affine flag and native access among the
+ * JVM options. No SPI Fly.
  *
  * <p>The features name co's bundles by {@code mvn:} URL; Karaf resolves them from a repository
  * directory this test lays out from the reactor's jars ({@code target/co-reactor-repo}), never from
@@ -40,7 +41,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class KarafFeaturesTest extends CoInFramework {
 
     /**
-     * Karaf with {@code co-tls} (and through it {@code co} and {@code co-nio}).
+     * Karaf with {@code co-tls} (and through it {@code co} and {@code co-nio}) and {@code co-linux}.
      *
      * @return the options
      * @throws IOException if the repository directory cannot be made
@@ -61,7 +62,7 @@ public class KarafFeaturesTest extends CoInFramework {
         o.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
                 "${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots, "
                         + repo.toUri() + "@id=co.reactor@snapshots"));
-        o.add(features(Paths.get(System.getProperty("co.features")).toUri().toString(), "co-tls"));
+        o.add(features(Paths.get(System.getProperty("co.features")).toUri().toString(), "co-tls", "co-linux"));
         return options(o.toArray(Option[]::new));
     }
 

@@ -181,18 +181,14 @@ final class EpollBackend implements IoBackend {
             IoWaiter w = r.readers;
             if (w != null) {
                 r.readers = null;
-                for (; w != null; w = w.next) {
-                    w.ready();
-                }
+                IoWaiter.readyAll(w);
             }
         }
         if ((mask & WRITE_EVENTS) != 0) {
             IoWaiter w = r.writers;
             if (w != null) {
                 r.writers = null;
-                for (; w != null; w = w.next) {
-                    w.ready();
-                }
+                IoWaiter.readyAll(w);
             }
         }
     }
@@ -300,35 +296,19 @@ final class EpollBackend implements IoBackend {
     boolean await(Registration r, boolean read, long timeoutMs) {
         IoWaiter w = new IoWaiter();
         if (read) {
-            w.next = r.readers;
-            r.readers = w;
+            r.readers = IoWaiter.push(r.readers, w);
         } else {
-            w.next = r.writers;
-            r.writers = w;
+            r.writers = IoWaiter.push(r.writers, w);
         }
         int state = w.await(host, timeoutMs, r.sock);
         if (state != IoWaiter.READY) {
-            unlink(r, w, read);
-        }
-        return IoWaiter.answer(state);
-    }
-
-    private static void unlink(Registration r, IoWaiter w, boolean read) {
-        IoWaiter prev = null;
-        for (IoWaiter x = read ? r.readers : r.writers; x != null; prev = x, x = x.next) {
-            if (x == w) {
-                if (prev == null) {
-                    if (read) {
-                        r.readers = x.next;
-                    } else {
-                        r.writers = x.next;
-                    }
-                } else {
-                    prev.next = x.next;
-                }
-                return;
+            if (read) {
+                r.readers = IoWaiter.unlink(r.readers, w);
+            } else {
+                r.writers = IoWaiter.unlink(r.writers, w);
             }
         }
+        return IoWaiter.answer(state);
     }
 
     // ------------------------------------------------------------------ JDK channels

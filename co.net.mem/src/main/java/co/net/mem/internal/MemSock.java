@@ -7,6 +7,7 @@ import co.api.Transport;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
+import co.api.spi.SockEdges;
 import co.net.mem.MemTransports;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -70,6 +71,7 @@ final class MemSock implements Sock {
         this.family = family;
         this.registry = registry;
         this.options = new HashMap<>();
+        MemTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /** The accepted end of a connection: inherits the listener's options, as TCP does. */
@@ -263,11 +265,7 @@ final class MemSock implements Sock {
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
         // A stream has one peer: recvfrom is recv that also names it, also at end of stream.
-        if (recv(buf, ms) < 0) {
-            return null;
-        }
-        CoContext.current().setError(Errno.OK);             // a success clears the last error
-        return remote;
+        return SockEdges.recvfromPeer(this, buf, ms);
     }
 
     @Override
@@ -356,6 +354,7 @@ final class MemSock implements Sock {
         } finally {
             lock.unlock();
         }
+        MemTransportProvider.OPEN_SOCKS.remove(this);
         if (c != null) {
             c.close(side, reset);
         }

@@ -1,6 +1,8 @@
 package co.net.mem.internal;
 
 import co.api.Transport;
+import co.api.spi.NamedProvider;
+import co.api.spi.OpenSocks;
 import co.api.spi.TransportProvider;
 import co.net.mem.MemTransports;
 
@@ -12,16 +14,17 @@ import co.net.mem.MemTransports;
  *
  * <p>Thread safety: stateless; any thread.
  */
-public final class MemTransportProvider implements TransportProvider {
+public final class MemTransportProvider extends NamedProvider implements TransportProvider {
 
-    @Override
-    public String name() {
-        return MemTransports.NAME;
-    }
+    /**
+     * The mem sockets still open, closed when the bundle stops inside an OSGi framework (tracking is
+     * off, and costs one volatile read per socket, elsewhere).
+     */
+    public static final OpenSocks OPEN_SOCKS = new OpenSocks(MemTransports.NAME);
 
-    @Override
-    public int priority() {
-        return PRIORITY_BY_NAME_ONLY;
+    /** Creates the provider. */
+    public MemTransportProvider() {
+        super(MemTransports.NAME, PRIORITY_BY_NAME_ONLY);
     }
 
     @Override

@@ -7,7 +7,9 @@ import co.api.Transport;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
+import co.api.spi.IoLoop;
 import co.api.spi.Poller;
+import co.api.spi.SockEdges;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ProtocolFamily;
@@ -82,6 +84,7 @@ abstract class NioSock implements Sock {
     NioSock(NioTransport transport, ProtocolFamily family) {
         this.transport = transport;
         this.family = family;
+        NioTransportProvider.OPEN_SOCKS.add(this);
     }
 
     @Override
@@ -114,6 +117,7 @@ abstract class NioSock implements Sock {
         if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
+        NioTransportProvider.OPEN_SOCKS.remove(this);
         closeChannels();
         wake((Thread) READER.getVolatile(this));
         wake((Thread) WRITER.getVolatile(this));
@@ -131,14 +135,7 @@ abstract class NioSock implements Sock {
 
     @Override
     public int close(int ms) {
-        if (closed) {
-            return Errors.fail(Errno.EBADF, "socket already closed");
-        }
-        if (ms > 0) {
-            Co.sleep(ms);
-        }
-        close();
-        return 0;
+        return SockEdges.closeAfter(this, closed, ms);
     }
 
     /** Fails with {@link Errno#EBADF}: the socket is closed. */
@@ -164,6 +161,18 @@ abstract class NioSock implements Sock {
             CoContext.current().setTimedOut();
             return false;
         }
+        return await(poller, ch, ops, ms, read);
+    }
+
+    /**
+     * Waits once, as {@link #await(Poller, SelectableChannel, int, Deadline, boolean)} does, for at
+     * most {@code ms} milliseconds: the wait step of an {@link IoLoop}, which has checked the
+     * deadline already.
+     *
+     * @param ms -1 for ever, else at least 1
+     * @return true to retry the operation; false with the error set
+     */
+    final boolean await(Poller poller, SelectableChannel ch, int ops, int ms, boolean read) {
         Thread me = Thread.currentThread();
         VarHandle slot = read ? READER : WRITER;
         // Publish the waiter before reading `closed` (see the class comment).

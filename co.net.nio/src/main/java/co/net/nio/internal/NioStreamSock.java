@@ -6,7 +6,9 @@ import co.api.Sock;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
+import co.api.spi.IoLoop;
 import co.api.spi.Poller;
+import co.api.spi.SockEdges;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,7 +44,7 @@ import java.util.Objects;
  * <p><b>Two states.</b> Until {@code listen} the socket may connect and carry data through its
  * {@link SocketChannel}; after it, a {@link NioListener} holds the listening channel and accepts,
  * and the data calls fail with {@link Errno#ENOTCONN} (connect with {@link Errno#EISCONN}). What is
- * left here (about 540 lines) is the one C-like socket's life: bind, listen, the TCP and
+ * left here (about 550 lines) is the one C-like socket's life: bind, listen, the TCP and
  * Unix-domain connects, the data path and the close/reset rules.
  *
  * <p>Thread safety: see {@link NioSock}; control calls (bind, listen, connect, options) take a lock
@@ -375,43 +377,73 @@ final class NioStreamSock extends NioSock {
         if (!buf.hasRemaining()) {
             return 0;
         }
-        Poller poller = null;
-        Deadline deadline = Deadline.NONE;
         // After a read that drained the socket (request/response traffic) the next read would
         // almost surely find nothing: on an affine scheduler, whose selector reports a readable
         // registered channel at its very next selection, wait first and save that system call.
         // Not for a poll (ms == 0: the timer would fire before the selection), nor on the shared
         // poller, where a wait costs more than a read.
-        if (drained && ms != 0 && ctx.isCoroutine() && ctx.runtime().affine()) {
-            poller = poller();
-            deadline = Deadline.after(ms);
-            if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
-                release(poller, c, SelectionKey.OP_READ);
-                return -1;
-            }
-        }
+        boolean waitFirst = drained && ms != 0 && ctx.isCoroutine() && ctx.runtime().affine();
         try {
-            for (;;) {
-                int n = c.read(buf);
-                if (n > 0) {
-                    drained = buf.hasRemaining();
-                    return n;
-                }
-                if (n < 0) {
-                    return 0;                        // the peer closed
-                }
-                if (poller == null) {
-                    poller = poller();
-                    deadline = Deadline.after(ms);
-                }
-                if (!await(poller, c, SelectionKey.OP_READ, deadline, true)) {
-                    return -1;
-                }
-            }
+            return IoLoop.recv(READ, this, c, buf, ms, waitFirst);
         } catch (IOException | RuntimeException e) {
             return dataFailure(e);
-        } finally {
-            release(poller, c, SelectionKey.OP_READ);
+        }
+    }
+
+    @Override
+    public int recvn(ByteBuffer buf, int ms) {
+        CoContext.current().clearTimeout();
+        SocketChannel c = connection(Errno.ENOTCONN);
+        if (c == null) {
+            return Errors.FAILED;
+        }
+        if (!buf.hasRemaining()) {
+            return 0;
+        }
+        try {
+            return IoLoop.recvn(READ, this, c, buf, ms);
+        } catch (IOException | RuntimeException e) {
+            return dataFailure(e);
+        }
+    }
+
+    /** The read side of co's I/O loop on a connection: stateless, shared by every socket. */
+    private static final IoLoop.Steps<NioStreamSock, SocketChannel, IOException> READ = new Steps(true);
+    /** The write side. */
+    private static final IoLoop.Steps<NioStreamSock, SocketChannel, IOException> WRITE = new Steps(false);
+
+    /** One direction's steps of co's I/O loop; the wait and release go through {@link NioSock}. */
+    private static final class Steps implements IoLoop.Steps<NioStreamSock, SocketChannel, IOException> {
+        private final boolean read;
+        private final int ops;
+
+        Steps(boolean read) {
+            this.read = read;
+            this.ops = read ? SelectionKey.OP_READ : SelectionKey.OP_WRITE;
+        }
+
+        @Override
+        public int attempt(NioStreamSock sock, SocketChannel c, ByteBuffer buf) throws IOException {
+            if (!read) {
+                return c.write(buf);
+            }
+            int n = c.read(buf);
+            if (n > 0) {
+                sock.drained = buf.hasRemaining();
+                return n;
+            }
+            return n < 0 ? IoLoop.END_OF_STREAM : 0;
+        }
+
+        @Override
+        public boolean await(NioStreamSock sock, SocketChannel c, int ms) {
+            return sock.await(sock.poller(), c, ops, ms, read);
+        }
+
+        @Override
+        public void release(NioStreamSock sock, SocketChannel c) {
+            // The poller the waits used: the calling thread's, which a call does not change.
+            NioSock.release(CoContext.current().poller(), c, ops);
         }
     }
 
@@ -435,13 +467,7 @@ final class NioStreamSock extends NioSock {
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
         // A stream has one peer: recvfrom is recv that also names it, as on Linux.
-        int n = recv(buf, ms);
-        if (n < 0) {
-            return null;
-        }
-        CoContext.current().setError(Errno.OK);             // a success clears the last error
-        SocketAddress peer = remoteAddress();
-        return peer != null ? peer : UnixDomainSocketAddress.of("");
+        return SockEdges.recvfromPeer(this, buf, ms);
     }
 
     @Override
@@ -451,30 +477,10 @@ final class NioStreamSock extends NioSock {
         if (c == null) {
             return Errors.FAILED;
         }
-        int total = buf.remaining();
-        Poller poller = null;
-        Deadline deadline = Deadline.NONE;
         try {
-            for (;;) {
-                int n = c.write(buf);
-                if (!buf.hasRemaining()) {
-                    return total;
-                }
-                if (n > 0) {
-                    continue;                        // partial write: the next one tells whether it blocks
-                }
-                if (poller == null) {
-                    poller = poller();
-                    deadline = Deadline.after(ms);
-                }
-                if (!await(poller, c, SelectionKey.OP_WRITE, deadline, false)) {
-                    return -1;
-                }
-            }
+            return IoLoop.send(WRITE, this, c, buf, ms);
         } catch (IOException | RuntimeException e) {
             return dataFailure(e);
-        } finally {
-            release(poller, c, SelectionKey.OP_WRITE);
         }
     }
 

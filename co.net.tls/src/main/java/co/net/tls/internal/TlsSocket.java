@@ -1,18 +1,17 @@
 package co.net.tls.internal;
 
-import co.api.Co;
 import co.api.Errno;
 import co.api.Sock;
 import co.api.Transport;
 import co.api.spi.CoContext;
 import co.api.spi.Deadline;
 import co.api.spi.Errors;
+import co.api.spi.SockEdges;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsSock;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
@@ -41,6 +40,7 @@ public final class TlsSocket implements TlsSock {
         this.transport = transport;
         this.sock = sock;
         this.connection = connection;
+        TlsTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /**
@@ -131,30 +131,35 @@ public final class TlsSocket implements TlsSock {
 
     // ------------------------------------------------------------------ data
 
-    @Override
-    public int recv(ByteBuffer buf, int ms) {
+    /**
+     * The first step of a data call: clears the last timeout, and returns the connection, or null
+     * with the error set when there is none.
+     */
+    private TlsConnection dataConnection() {
         CoContext.current().clearTimeout();
         TlsConnection c = connection;
         if (c == null) {
-            return notConnected();
+            notConnected();
         }
-        if (!buf.hasRemaining()) {
-            return 0;
+        return c;
+    }
+
+    @Override
+    public int recv(ByteBuffer buf, int ms) {
+        TlsConnection c = dataConnection();
+        if (c == null) {
+            return Errors.FAILED;
         }
-        return c.recv(buf, ms);
+        return buf.hasRemaining() ? c.recv(buf, ms) : 0;
     }
 
     @Override
     public int send(ByteBuffer buf, int ms) {
-        CoContext.current().clearTimeout();
-        TlsConnection c = connection;
+        TlsConnection c = dataConnection();
         if (c == null) {
-            return notConnected();
+            return Errors.FAILED;
         }
-        if (!buf.hasRemaining()) {
-            return 0;
-        }
-        return c.send(buf, ms);
+        return buf.hasRemaining() ? c.send(buf, ms) : 0;
     }
 
     /**
@@ -163,12 +168,7 @@ public final class TlsSocket implements TlsSock {
      */
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
-        if (recv(buf, ms) < 0) {
-            return null;
-        }
-        CoContext.current().setError(0, null);
-        SocketAddress peer = sock.remoteAddress();
-        return peer != null ? peer : UnixDomainSocketAddress.of("");
+        return SockEdges.recvfromPeer(this, buf, ms);
     }
 
     @Override
@@ -286,6 +286,7 @@ public final class TlsSocket implements TlsSock {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        TlsTransportProvider.OPEN_SOCKS.remove(this);
         TlsConnection c = connection;
         TlsListener l = listener;
         if (c != null) {
@@ -300,14 +301,7 @@ public final class TlsSocket implements TlsSock {
     /** Closing a socket that is already closed fails with {@link Errno#EBADF}, without waiting. */
     @Override
     public int close(int ms) {
-        if (closed.get()) {
-            return error(Errno.EBADF, "socket already closed");
-        }
-        if (ms > 0) {
-            Co.sleep(ms);
-        }
-        close();
-        return 0;
+        return SockEdges.closeAfter(this, closed.get(), ms);
     }
 
     @Override
@@ -321,6 +315,7 @@ public final class TlsSocket implements TlsSock {
 
     @Override
     public int reset(int ms) {
+        TlsTransportProvider.OPEN_SOCKS.remove(this);
         TlsConnection c = connection;
         if (c != null) {
             closed.set(true);

@@ -2,6 +2,8 @@ package co.net.tls.internal;
 
 import co.api.Co;
 import co.api.Transport;
+import co.api.spi.NamedProvider;
+import co.api.spi.OpenSocks;
 import co.api.spi.TransportProvider;
 import co.net.tls.TlsConfig;
 import co.net.tls.TlsTransports;
@@ -15,32 +17,24 @@ import co.net.tls.TlsTransports;
  *
  * <p>Thread safety: all methods may be called from any thread.
  */
-public final class TlsTransportProvider implements TransportProvider {
+public final class TlsTransportProvider extends NamedProvider implements TransportProvider {
 
     /** The system property naming the transport TLS runs over. */
     public static final String UNDERLYING_PROPERTY = "co.tls.transport";
     /** Below any plain transport: TLS needs configuration, so it is never the silent default. */
-    public static final int PRIORITY = -100;
+    public static final int PRIORITY = PRIORITY_BY_NAME_ONLY;
+
+    /**
+     * The tls sockets still open, closed when the bundle stops inside an OSGi framework (tracking is
+     * off, and costs one volatile read per socket, elsewhere).
+     */
+    public static final OpenSocks OPEN_SOCKS = new OpenSocks(TlsTransports.NAME);
 
     private static volatile Transport shared;
 
     /** Creates the provider; cheap, all work happens in {@link #transport()}. */
     public TlsTransportProvider() {
-    }
-
-    @Override
-    public String name() {
-        return TlsTransports.NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
-    }
-
-    @Override
-    public boolean isAvailable() {
-        return unavailabilityCause() == null;
+        super(TlsTransports.NAME, PRIORITY);
     }
 
     @Override

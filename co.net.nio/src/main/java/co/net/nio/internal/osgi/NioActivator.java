@@ -1,49 +1,18 @@
 package co.net.nio.internal.osgi;
 
-import co.api.spi.TransportProvider;
+import co.api.spi.osgi.ProviderActivator;
 import co.net.nio.internal.NioTransportProvider;
-import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.List;
-import org.osgi.framework.BundleActivator;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
- * Inside an OSGi framework, publishes the {@code nio} transport provider in the service registry when the bundle starts and
- * withdraws it when it stops, so that {@code co.api} finds it with no Service Loader Mediator
- * (SPI Fly) installed. Named by the bundle's {@code Bundle-Activator} header; outside a framework
- * nothing loads this class.
+ * Inside an OSGi framework, publishes the {@code nio} transport provider in the service registry
+ * while the bundle is active, and closes the nio sockets still open when it stops (see
+ * {@link ProviderActivator}). Named by the bundle's {@code Bundle-Activator} header; outside a
+ * framework nothing loads this class.
  */
-public final class NioActivator implements BundleActivator {
-
-    private final List<ServiceRegistration<TransportProvider>> registrations = new ArrayList<>();
+public final class NioActivator extends ProviderActivator {
 
     /** Creates the activator; the framework calls this. */
     public NioActivator() {
-    }
-
-    @Override
-    public synchronized void start(BundleContext context) {
-        register(context, new NioTransportProvider());
-    }
-
-    private void register(BundleContext context, TransportProvider provider) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("co.provider.name", provider.name());
-        registrations.add(context.registerService(TransportProvider.class, provider, props));
-    }
-
-    @Override
-    public synchronized void stop(BundleContext context) {
-        for (ServiceRegistration<TransportProvider> r : registrations) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework unregisters a stopping bundle's services itself
-            }
-        }
-        registrations.clear();
+        super(NioTransportProvider.OPEN_SOCKS, new NioTransportProvider());
     }
 }
