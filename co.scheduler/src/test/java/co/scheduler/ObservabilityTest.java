@@ -268,6 +268,50 @@ class ObservabilityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"affine", "virtual"})
+    void aRecordingThatEnablesCoroutineLifetimeGetsOneEventPerCoroutine(String provider) throws Exception {
+        CompletableFuture<RecordedEvent> ok = new CompletableFuture<>();
+        CompletableFuture<RecordedEvent> failed = new CompletableFuture<>();
+        CompletableFuture<Long> okId = new CompletableFuture<>();
+        CompletableFuture<Long> failedId = new CompletableFuture<>();
+        try (RecordingStream rs = new RecordingStream()) {
+            rs.enable("co.CoroutineLifetime");
+            rs.setMaxAge(java.time.Duration.ofSeconds(30));
+            rs.onEvent("co.CoroutineLifetime", e -> {
+                long id = e.getLong("coroutineId");
+                if (okId.isDone() && id == okId.join()) {
+                    ok.complete(e);
+                } else if (failedId.isDone() && id == failedId.join()) {
+                    failed.complete(e);
+                }
+            });
+            rs.startAsync();
+            CoRuntime rt = runtime(provider, 2);
+            // Spawned only once the stream runs (the gate follows JFR's recording state).
+            rt.schedulers().get(1).go(() -> {
+                okId.complete(Co.coroutineId());
+                Co.sleep(30);
+            });
+            Co.setUncaughtExceptionHandler((t, e) -> { });
+            try {
+                rt.schedulers().get(0).go(() -> {
+                    failedId.complete(Co.coroutineId());
+                    throw new IllegalStateException("ends by an uncaught exception");
+                });
+                RecordedEvent e = ok.get(40, TimeUnit.SECONDS);
+                assertEquals(1, e.getInt("schedulerId"));
+                assertTrue(e.getDuration().toMillis() >= 25, e.toString());
+                assertTrue(!e.getBoolean("uncaught"), e.toString());
+                RecordedEvent f = failed.get(40, TimeUnit.SECONDS);
+                assertEquals(0, f.getInt("schedulerId"));
+                assertTrue(f.getBoolean("uncaught"), f.toString());
+            } finally {
+                Co.setUncaughtExceptionHandler(null);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"affine", "virtual"})
     void theDumpNamesSleepersAndRunningCoroutines(String provider) throws Exception {
         CoRuntime rt = runtime(provider, 2);
         CompletableFuture<Long> sleeper = new CompletableFuture<>();

@@ -113,8 +113,11 @@ class CoroutineDumpTest {
             CoroutineInfo chanRecv = find(all, chanReaderId);
             assertEquals(1, chanRecv.schedulerId());
             assertEquals("Chan.recv", chanRecv.waitingOn());
+            // Untimed co.sync waits say how long too (their waiter records when it parked).
+            assertTrue(chanRecv.waitingNanos() >= 0, chanRecv.toString());
 
             assertEquals("Mutex.lock", find(all, lockerId).waitingOn());
+            assertTrue(find(all, lockerId).waitingNanos() >= 0, find(all, lockerId).toString());
 
             StringBuilder text = new StringBuilder();
             for (CoroutineInfo c : all) {
@@ -122,7 +125,7 @@ class CoroutineDumpTest {
             }
             String dump = text.toString();
             assertTrue(dump.contains("coroutine " + readerId + " [waiting: recv on socket " + local), dump);
-            assertTrue(dump.contains("coroutine " + chanReaderId + " [waiting: Chan.recv] scheduler 1"), dump);
+            assertTrue(dump.matches("(?s).*coroutine " + chanReaderId + " \\[waiting: Chan.recv, \\d+ ms\\] scheduler 1.*"), dump);
 
             // Let them all finish: the dump changed nothing.
             mutex.unlock();

@@ -20,14 +20,14 @@ import co.api.Scheduler;
  */
 public final class CoContext implements Thread.UncaughtExceptionHandler {
 
-    private static final ThreadLocal<CoContext> CURRENT = ThreadLocal.withInitial(CoContext::new);
+    private static final ThreadLocal<CoContext> CURRENT = new ThreadLocal<>();
+    private static final java.util.List<Locator> LOCATORS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Implemented by the uncaught-exception handler a scheduler provider sets on each coroutine
      * thread, so that {@link #current()} finds the coroutine's context without a thread-local.
-     * User code must not replace a coroutine thread's handler (use
-     * {@link co.api.Co#setUncaughtExceptionHandler}); a coroutine whose handler was replaced looks
-     * like a plain thread to co.
+     * If user code replaces a coroutine thread's handler ({@code setUncaughtExceptionHandler}),
+     * {@link #current()} finds the context through the provider's {@link Locator} instead.
      */
     public interface Holder extends Thread.UncaughtExceptionHandler {
         /**
@@ -36,6 +36,32 @@ public final class CoContext implements Thread.UncaughtExceptionHandler {
          * @return the context
          */
         CoContext coContext();
+    }
+
+    /**
+     * Finds the context of a coroutine thread whose uncaught-exception handler is no longer the
+     * provider's (user code replaced it). A scheduler provider registers one with
+     * {@link #addLocator}; {@link #current()} asks it once per such thread (then keeps the answer
+     * in a thread-local), on that thread, so it may be slow but must be correct.
+     */
+    @FunctionalInterface
+    public interface Locator {
+        /**
+         * Returns the context of coroutine thread {@code t}, the calling thread.
+         *
+         * @param t the calling thread (a virtual thread)
+         * @return its context, or null if {@code t} is not one of this provider's coroutines
+         */
+        CoContext locate(Thread t);
+    }
+
+    /**
+     * Registers a {@link Locator}. Scheduler providers call this once.
+     *
+     * @param locator the locator
+     */
+    public static void addLocator(Locator locator) {
+        LOCATORS.add(locator);
     }
 
     private final CoRuntime runtime;
@@ -68,14 +94,37 @@ public final class CoContext implements Thread.UncaughtExceptionHandler {
      * @return the context, never null
      */
     public static CoContext current() {
-        Thread.UncaughtExceptionHandler h = Thread.currentThread().getUncaughtExceptionHandler();
+        Thread t = Thread.currentThread();
+        Thread.UncaughtExceptionHandler h = t.getUncaughtExceptionHandler();
         if (h instanceof CoContext c) {
             return c;
         }
         if (h instanceof Holder holder) {
             return holder.coContext();
         }
-        return CURRENT.get();
+        CoContext c = CURRENT.get();
+        return c != null ? c : firstLookup(t);
+    }
+
+    /**
+     * A thread without a context in {@link #CURRENT}: a coroutine whose handler user code replaced
+     * (its provider's locator finds it), or a plain thread (a new plain context). Kept in the
+     * thread-local either way, so this runs once per thread.
+     */
+    private static CoContext firstLookup(Thread t) {
+        CoContext c = null;
+        if (t.isVirtual()) {
+            for (Locator l : LOCATORS) {
+                if ((c = l.locate(t)) != null) {
+                    break;
+                }
+            }
+        }
+        if (c == null) {
+            c = new CoContext();
+        }
+        CURRENT.set(c);
+        return c;
     }
 
     /**

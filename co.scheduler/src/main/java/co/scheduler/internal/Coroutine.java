@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * uncaught-exception handler is its {@link CoContext}: {@link CoContext#current()} finds the context
  * with one field read of the thread, and whatever escapes the task reaches
  * {@link co.api.spi.UncaughtExceptions} through the JDK's own uncaught-exception dispatch, after
- * which the thread ends and its scheduler goes on.
+ * which the thread ends and its scheduler goes on. If user code replaces the handler, the coroutine
+ * stays one: {@link Coroutines#locate} finds its context through this entry (once; then a
+ * thread-local keeps it), what escapes goes to the user's handler, and {@link #run} still counts it.
  *
  * <p>Threading: {@link #run} links and unlinks this entry on the coroutine's own thread; on the
  * affine scheduler that is always the one scheduling thread that owns the list.
@@ -76,13 +78,20 @@ final class Coroutine implements Runnable {
     @Override
     public void run() {
         list.enter(this);
+        // JFR co.CoroutineLifetime: one volatile read per coroutine while no recording runs.
+        Object lifetime = JfrGate.recording ? JfrLifetime.begin(context) : null;
+        boolean uncaught = false;
         try {
             task.run();
         } catch (Throwable e) {
+            uncaught = true;
             list.uncaught();
             throw e; // on to the JDK's dispatch: the context reports it
         } finally {
             list.exit(this);
+            if (lifetime != null) {
+                JfrLifetime.end(lifetime, uncaught);
+            }
         }
     }
 }

@@ -2,8 +2,12 @@ package co.scheduler.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import co.api.spi.CoContext;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The live coroutines of one scheduler, as an intrusive doubly linked list through the
@@ -23,7 +27,14 @@ final class Coroutines {
     private static final VarHandle FINISHED;
     private static final VarHandle UNCAUGHT;
 
+    /**
+     * Every list made and not yet collected, for {@link #locate}: a coroutine whose
+     * uncaught-exception handler user code replaced is found by a search here, once.
+     */
+    private static final Set<Coroutines> ALL = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
     static {
+        CoContext.addLocator(Coroutines::locate);
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STARTED = l.findVarHandle(Coroutines.class, "started", long.class);
@@ -49,6 +60,50 @@ final class Coroutines {
     Coroutines(boolean shared, String threadName) {
         this.shared = shared;
         this.threadName = threadName;
+        ALL.add(this);
+    }
+
+    /**
+     * The {@link CoContext.Locator} of co.scheduler: finds the context of coroutine thread
+     * {@code t} (the caller) whose handler is no longer its context. Searches the lists whose
+     * coroutine-thread name is {@code t}'s (a coroutine that also renamed its thread is not found),
+     * newest coroutine first. On an affine list the caller runs on the owning scheduling thread, so
+     * its own list's read is exact; a same-named list of another runtime is read racily, bounded by
+     * its live count, and cannot hold {@code t}.
+     */
+    static CoContext locate(Thread t) {
+        String name = t.getName();
+        Coroutines[] lists;
+        synchronized (ALL) {
+            lists = ALL.toArray(new Coroutines[0]);
+        }
+        for (Coroutines l : lists) {
+            if (l != null && l.threadName.equals(name)) {
+                Coroutine c = l.find(t);
+                if (c != null) {
+                    return c.context;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Coroutine find(Thread t) {
+        if (shared) {
+            synchronized (this) {
+                return findIn(t, Long.MAX_VALUE);
+            }
+        }
+        return findIn(t, started() - finished() + 1);
+    }
+
+    private Coroutine findIn(Thread t, long limit) {
+        for (Coroutine c = head; c != null && limit-- > 0; c = c.next) {
+            if (c.thread == t) {
+                return c;
+            }
+        }
+        return null;
     }
 
     void enter(Coroutine c) {

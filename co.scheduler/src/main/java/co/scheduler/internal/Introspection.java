@@ -97,6 +97,9 @@ final class Introspection {
                 since = u.since;
             } else {
                 on = what(blocker, stack);
+                if (blocker instanceof co.api.spi.WaitRecord r) {
+                    since = r.waitingSince(); // co.sync waits without a deadline: Chan, Mutex, Event, WaitGroup
+                }
             }
         }
         return new CoroutineInfo(c.context.id(), schedulerId, t.threadId(), state, on,

@@ -37,6 +37,7 @@ final class Observability {
      */
     static Observability start(Introspectable runtime, int schedulerCount, AffineScheduler[] schedulers,
             String watchdogName) {
+        JfrGate.install();
         StallWatchdog watchdog = schedulers == null ? null : StallWatchdog.start(schedulers, watchdogName);
         Object mbeans = null;
         if (OptionalModules.MANAGEMENT) {

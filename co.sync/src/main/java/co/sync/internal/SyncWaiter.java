@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * The queue links ({@code prev}, {@code next}, {@code linked}) and the wake chain
  * ({@link #chainedBefore}) are guarded by the lock of the primitive that queues this waiter.
  */
-public class SyncWaiter {
+public class SyncWaiter implements co.api.spi.WaitRecord {
 
     /** Nobody has decided the outcome yet. */
     public static final int WAITING = -1;
@@ -60,6 +60,10 @@ public class SyncWaiter {
     // Volatile: set by a primitive that expects to fire this waiter soon (it became next in line),
     // read and cleared by the waiting thread when it wakes without having fired. See nudge.
     private volatile boolean spinHint;
+
+    // When the first park of this wait began (System.nanoTime), for the coroutine dump; -1 before.
+    // Written once per wait by the waiting thread (not per resume), read racily by the dump.
+    private long since = -1;
 
     SyncWaiter prev;
     SyncWaiter next;
@@ -190,6 +194,16 @@ public class SyncWaiter {
     }
 
     /**
+     * When this waiter began to park (after any spin), for the coroutine dump.
+     *
+     * @return a {@link System#nanoTime()} value, or -1 if it has not parked
+     */
+    @Override
+    public long waitingSince() {
+        return since;
+    }
+
+    /**
      * Parks the calling thread (which must be {@link #thread}) until this waiter fires or, when
      * {@code nanos >= 0}, until {@code nanos} have passed and {@link #cancel} wins. Spurious
      * wake-ups and stray permits left by earlier unparks only cause another turn of the loop.
@@ -225,6 +239,7 @@ public class SyncWaiter {
             return true;
         }
         // From here on we may park: wakers must unpark us (see wake).
+        since = System.nanoTime();
         parking = true;
         try {
             for (;;) {
