@@ -20,6 +20,9 @@
 #   -s  also run the system-call pass  -S  run only the system-call pass
 #   -p  also run the perf pass: perf stat (context switches, page faults) and perf record -g
 #       (cpu-clock samples) of the server over one unpipelined run: OUTDIR/perf.tsv, IMPL.perf.data
+# co-virtual runs co's RespServer on the virtual provider as a user without flags would (no
+# --add-opens, no --enable-native-access; JDK scheduler parallelism 1 as for vthreads);
+# co-virtual-base is the same from another build's jar, BASE_JAR (before/after comparisons).
 # Environment: N1 / N16 requests per measured run (default 150000 / 1500000), W1 / W16 warm-up
 # requests (default 60000 / 600000), JAVA, JVM_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC").
 # Output: OUTDIR/results.tsv (one line per round, server and mode), OUTDIR/syscalls.tsv, server
@@ -33,7 +36,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
-IMPLS_ALL="redis,go,netty-nio,netty-epoll,netty-uring,vthreads,co-nio,co-epoll,co-uring,ffm-epoll"
+IMPLS_ALL="redis,go,netty-nio,netty-epoll,netty-uring,vthreads,co-virtual,co-nio,co-epoll,co-uring,ffm-epoll"
 ROUNDS=5
 IMPLS="$IMPLS_ALL"
 OUT=""
@@ -88,6 +91,10 @@ start_server() {
     go)          cmd=(env GOMAXPROCS=1 "$GOBIN" "$PORT") ;;
     netty-*)     cmd=("${java[@]}" -Dio.netty.eventLoopThreads=1 -cp "$JAR" co.bench.resp.RespPeers "$impl" "$PORT") ;;
     vthreads)    cmd=("${java[@]}" -Djdk.virtualThreadScheduler.parallelism=1 -cp "$JAR" co.bench.resp.RespPeers vthreads "$PORT") ;;
+    co-virtual)  cmd=("${java[@]}" -Djdk.virtualThreadScheduler.parallelism=1 -Dco.scheduler=virtual -Dco.sched_num=1
+                       -cp "$JAR" co.examples.RespServer "$PORT") ;;
+    co-virtual-base) cmd=("${java[@]}" -Djdk.virtualThreadScheduler.parallelism=1 -Dco.scheduler=virtual -Dco.sched_num=1
+                       -cp "${BASE_JAR:?co-virtual-base needs BASE_JAR}" co.examples.RespServer "$PORT") ;;
     co-*)        cmd=("${co[@]}" -Dco.transport="${impl#co-}" co.examples.RespServer "$PORT") ;;
     ffm-epoll)   cmd=("${java[@]}" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$HERE/resp/FfmEpollProbe.java" "$PORT") ;;
     *) echo "unknown implementation $impl" >&2; exit 2 ;;
@@ -96,7 +103,10 @@ start_server() {
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     if [ "$(timeout 2 redis-cli -p "$PORT" ping 2>/dev/null)" = PONG ]; then
-      if [[ $impl == co-* ]] && ! grep -q "${impl#co-} transport)" "$log"; then
+      if [[ $impl == co-virtual* ]] && ! grep -q "(virtual scheduler" "$log"; then
+        echo "$impl: did not run on the virtual scheduler; skipped" >&2; stop_server; return 3
+      fi
+      if [[ $impl == co-* && $impl != co-virtual* ]] && ! grep -q "${impl#co-} transport)" "$log"; then
         echo "$impl: transport ${impl#co-} not available, the server fell back; skipped:" >&2
         grep -i -m3 -E "warn|unavailab|fall" "$log" >&2 || true
         stop_server; return 3
