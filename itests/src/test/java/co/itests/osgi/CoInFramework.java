@@ -327,59 +327,80 @@ public abstract class CoInFramework {
         Bundle mem = context.installBundle(System.getProperty(MEM_BUNDLE));
         try {
             mem.start();
-            Transport t = Co.transport("mem");
-            Sock server = t.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
-            assertEquals(0, server.bind(Co.initIpAddr("127.0.0.1", 0)));
-            assertEquals(0, server.listen());
-            CompletableFuture<Sock> accepted = new CompletableFuture<>();
-            Co.go(() -> accepted.complete(server.accept(10_000)));
-            Sock client = t.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
-            CompletableFuture<Integer> connected = new CompletableFuture<>();
-            Co.go(() -> connected.complete(client.connect(server.localAddress(), 10_000)));
-            assertEquals(Integer.valueOf(0), connected.get(30, TimeUnit.SECONDS));
-            Sock conn = accepted.get(30, TimeUnit.SECONDS);
-            assertNotNull(conn);
-
-            CompletableFuture<Thread> receiver = new CompletableFuture<>();
-            CompletableFuture<String> blocked = new CompletableFuture<>();
-            Co.go(() -> {
-                receiver.complete(Thread.currentThread());
-                long start = System.nanoTime();
-                int n = conn.recv(ByteBuffer.allocate(16), 20_000);
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                blocked.complete(n + " " + Co.error() + " timeout=" + Co.timeout() + (ms < 10_000 ? " fast" : " " + ms + " ms"));
-            });
-            Thread r = receiver.get(30, TimeUnit.SECONDS);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (r.getState() != Thread.State.TIMED_WAITING && r.getState() != Thread.State.WAITING) {
-                assertTrue("the receiver never parked: " + r.getState(), System.nanoTime() < end && !blocked.isDone());
-                Thread.sleep(1);
-            }
-
-            mem.stop();
-            assertEquals("-1 " + Errno.EBADF + " timeout=false fast", blocked.get(10, TimeUnit.SECONDS));
-            String gone = missing("mem");
-            assertTrue(gone, gone.startsWith("co: no such transport 'mem' (found: ["));
-            for (Sock s : List.of(server, client, conn)) {
-                assertTrue(s + " still open", !s.isOpen());
-            }
-            CompletableFuture<String> after = new CompletableFuture<>();
-            Co.go(() -> {
-                int recv = client.recv(ByteBuffer.allocate(16), 1_000);
-                int recvError = Co.error();
-                int sent = client.send(ByteBuffer.wrap(new byte[] {1}), 1_000);
-                int sendError = Co.error();
-                Sock none = server.accept(1_000);
-                after.complete(recv + "/" + recvError + " " + sent + "/" + sendError + " " + none + "/" + Co.error());
-            });
-            int badf = Errno.EBADF;
-            assertEquals("-1/" + badf + " -1/" + badf + " null/" + badf, after.get(30, TimeUnit.SECONDS));
-
-            mem.start();
-            assertEquals("ok 1400 bytes via mem", echo(Co.transport("mem")));
+            assertStopClosesSockets(mem, "mem");
         } finally {
             mem.uninstall();
         }
+    }
+
+    /**
+     * The same for co.net.linux (epoll and uring sockets share one set): stopping the bundle closes
+     * its epoll sockets and wakes a coroutine blocked in {@code recv} on one with {@code EBADF}.
+     *
+     * @throws Exception on a failure
+     */
+    @Test(timeout = 60_000)
+    public void stoppingCoNetLinuxClosesItsEpollSockets() throws Exception {
+        Bundle linux = Arrays.stream(context.getBundles())
+                .filter(b -> "co.net.linux".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        try {
+            assertStopClosesSockets(linux, "epoll");
+        } finally {
+            linux.start();
+        }
+    }
+
+    private void assertStopClosesSockets(Bundle bundle, String name) throws Exception {
+        Transport t = Co.transport(name);
+        Sock server = t.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+        assertEquals(0, server.bind(Co.initIpAddr("127.0.0.1", 0)));
+        assertEquals(0, server.listen());
+        CompletableFuture<Sock> accepted = new CompletableFuture<>();
+        Co.go(() -> accepted.complete(server.accept(10_000)));
+        Sock client = t.socket(StandardProtocolFamily.INET, Sock.Type.STREAM);
+        CompletableFuture<Integer> connected = new CompletableFuture<>();
+        Co.go(() -> connected.complete(client.connect(server.localAddress(), 10_000)));
+        assertEquals(Integer.valueOf(0), connected.get(30, TimeUnit.SECONDS));
+        Sock conn = accepted.get(30, TimeUnit.SECONDS);
+        assertNotNull(conn);
+
+        CompletableFuture<Thread> receiver = new CompletableFuture<>();
+        CompletableFuture<String> blocked = new CompletableFuture<>();
+        Co.go(() -> {
+            receiver.complete(Thread.currentThread());
+            long start = System.nanoTime();
+            int n = conn.recv(ByteBuffer.allocate(16), 20_000);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            blocked.complete(n + " " + Co.error() + " timeout=" + Co.timeout() + (ms < 10_000 ? " fast" : " " + ms + " ms"));
+        });
+        Thread r = receiver.get(30, TimeUnit.SECONDS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.getState() != Thread.State.TIMED_WAITING && r.getState() != Thread.State.WAITING) {
+            assertTrue("the receiver never parked: " + r.getState(), System.nanoTime() < end && !blocked.isDone());
+            Thread.sleep(1);
+        }
+
+        bundle.stop();
+        assertEquals("-1 " + Errno.EBADF + " timeout=false fast", blocked.get(10, TimeUnit.SECONDS));
+        String gone = missing(name);
+        assertTrue(gone, gone.startsWith("co: no such transport '" + name + "' (found: ["));
+        for (Sock s : List.of(server, client, conn)) {
+            assertTrue(s + " still open", !s.isOpen());
+        }
+        CompletableFuture<String> after = new CompletableFuture<>();
+        Co.go(() -> {
+            int recv = client.recv(ByteBuffer.allocate(16), 1_000);
+            int recvError = Co.error();
+            int sent = client.send(ByteBuffer.wrap(new byte[] {1}), 1_000);
+            int sendError = Co.error();
+            Sock none = server.accept(1_000);
+            after.complete(recv + "/" + recvError + " " + sent + "/" + sendError + " " + none + "/" + Co.error());
+        });
+        int badf = Errno.EBADF;
+        assertEquals("-1/" + badf + " -1/" + badf + " null/" + badf, after.get(30, TimeUnit.SECONDS));
+
+        bundle.start();
+        assertEquals("ok 1400 bytes via " + name, echo(Co.transport(name)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package co.net.linux.internal;
 
 import co.api.Transport;
+import co.api.spi.OpenSocks;
 import co.api.spi.TransportProvider;
 
 /**
@@ -9,6 +10,14 @@ import co.api.spi.TransportProvider;
  * native access, and says why.
  */
 public final class EpollTransportProvider implements TransportProvider {
+
+    /**
+     * The epoll and uring sockets still open (both transports), closed when co.net.linux's bundle
+     * stops inside an OSGi framework (tracking is off, and costs one volatile read per socket,
+     * elsewhere).
+     */
+    public static final OpenSocks OPEN_SOCKS = new OpenSocks("epoll/uring");
+
 
     private static final Transport TRANSPORT = new EpollTransport();
 

@@ -1,5 +1,6 @@
 package co.net.linux.internal;
 
+
 import co.api.Co;
 import co.api.Errno;
 import co.api.Sock;
@@ -100,6 +101,7 @@ abstract class FdSock implements Sock {
         this.rd = all.asSlice(0, Sys.SCRATCH_SIZE);
         this.wr = all.asSlice(Sys.SCRATCH_SIZE, Sys.SCRATCH_SIZE);
         this.ctl = all.asSlice(2 * Sys.SCRATCH_SIZE, Sys.SCRATCH_SIZE);
+        EpollTransportProvider.OPEN_SOCKS.add(this);
     }
 
     /**
@@ -162,6 +164,7 @@ abstract class FdSock implements Sock {
         if (before < 0) {
             return;
         }
+        EpollTransportProvider.OPEN_SOCKS.remove(this);
         EpollBackend.Registration r = registration;
         if (r != null && r.backend.isOwnThread()) {
             r.backend.forget(r, fd);

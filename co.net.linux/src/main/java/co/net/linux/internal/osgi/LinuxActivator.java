@@ -6,7 +6,8 @@ import co.net.linux.internal.UringTransportProvider;
 
 /**
  * Inside an OSGi framework, publishes the {@code epoll} and {@code uring} transport providers in the service registry
- * while the bundle is active (see {@link ProviderActivator}). Named by the bundle's
+ * while the bundle is active, and closes their open sockets when it stops (see
+ * {@link ProviderActivator}). Named by the bundle's
  * {@code Bundle-Activator} header; outside a framework nothing loads this class.
  *
  * <p>The transport works in the framework when its JVM has native access for the bundles' unnamed
@@ -19,6 +20,6 @@ public final class LinuxActivator extends ProviderActivator {
 
     /** Creates the activator; the framework calls this. */
     public LinuxActivator() {
-        super(new EpollTransportProvider(), new UringTransportProvider());
+        super(EpollTransportProvider.OPEN_SOCKS, new EpollTransportProvider(), new UringTransportProvider());
     }
 }
