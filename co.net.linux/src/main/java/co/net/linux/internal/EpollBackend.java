@@ -322,4 +322,9 @@ final class EpollBackend implements IoBackend {
     public void closed(SelectableChannel channel) {
         jdk.closed(channel);
     }
+
+    @Override
+    public void cancelKey(SelectableChannel channel, Runnable done) {
+        jdk.cancelKey(channel, done);
+    }
 }

@@ -476,4 +476,9 @@ final class UringBackend implements IoBackend {
     public void closed(SelectableChannel channel) {
         jdk.closed(channel);
     }
+
+    @Override
+    public void cancelKey(SelectableChannel channel, Runnable done) {
+        jdk.cancelKey(channel, done);
+    }
 }
