@@ -19,10 +19,14 @@
 #   -o  output directory (default benchmarks/target/resp-<UTC time>)
 #   -s  also run the system-call pass  -S  run only the system-call pass
 #   -p  also run the perf pass: perf stat (context switches, page faults) and perf record -g
-#       (cpu-clock samples) of the server over one unpipelined run: OUTDIR/perf.tsv, IMPL.perf.data
+#       (cpu-clock samples) of the server over one unpipelined run: OUTDIR/perf.tsv, IMPL.perf.data,
+#       the split by thread (IMPL.perf.threads.txt) and by symbol (JIT-compiled Java methods named
+#       through the JVM's perf map, jcmd Compiler.perfmap)
 # co-virtual runs co's RespServer on the virtual provider as a user without flags would (no
 # --add-opens, no --enable-native-access; JDK scheduler parallelism 1 as for vthreads);
 # co-virtual-base is the same from another build's jar, BASE_JAR (before/after comparisons).
+# A co server may carry co properties after '@', each KEY=VALUE becoming -Dco.KEY=VALUE, so that
+# variants run side by side in one rotation: co-epoll@spin_us=0, co-uring@uring.setup=coop.
 # Environment: N1 / N16 requests per measured run (default 150000 / 1500000), W1 / W16 warm-up
 # requests (default 60000 / 600000), JAVA, JVM_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC").
 # Output: OUTDIR/results.tsv (one line per round, server and mode), OUTDIR/syscalls.tsv, server
@@ -82,9 +86,13 @@ trap cleanup EXIT
 
 # Starts implementation $1 on core 0 (log $2); sets SERVER_PID; returns 3 if it is not available.
 start_server() {
-  local impl=$1 log=$2 java=("$JAVA" $JVM_OPTS)
+  local impl=${1%%@*} log=$2 java=("$JAVA" $JVM_OPTS) props=()
+  if [[ $1 == *@* ]]; then
+    local kv; IFS=@ read -r -a kvs <<<"${1#*@}"
+    for kv in "${kvs[@]}"; do props+=("-Dco.$kv"); done
+  fi
   local co=("${java[@]}" --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
-            -Dco.scheduler=affine -Dco.sched_num=1 -cp "$JAR" )
+            -Dco.scheduler=affine -Dco.sched_num=1 "${props[@]}" -cp "$JAR" )
   local cmd
   case $impl in
     redis)       cmd=(redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --protected-mode no) ;;
@@ -220,6 +228,10 @@ if [ "$PERF" = 1 ]; then
     rps=$(bench "$N1" 1)
     read -r u1 s1 < <(ticks)
     kill -INT "$stat_pid" "$record_pid"; wait "$stat_pid" "$record_pid" || true
+    # A JVM's compiled methods get names through a perf map (/tmp/perf-PID.map) written on demand.
+    [ ! -x "$(dirname "$JAVA")/jcmd" ] || "$(dirname "$JAVA")/jcmd" "$SERVER_PID" Compiler.perfmap >/dev/null 2>&1 || true
+    perf report -i "$OUT/$impl.perf.data" --no-children --sort comm --stdio -g none \
+      >"$OUT/$impl.perf.threads.txt" 2>/dev/null || true
     perf report -i "$OUT/$impl.perf.data" --no-children --sort sym --stdio -g none --percent-limit 0.3 \
       >"$OUT/$impl.perf.symbols.txt" 2>/dev/null || true
     perf report -i "$OUT/$impl.perf.data" --no-children --sort dso --stdio -g none >"$OUT/$impl.perf.dso.txt" 2>/dev/null || true

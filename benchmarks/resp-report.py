@@ -23,12 +23,31 @@ NAMES = {
     "co-epoll": "co, affine, epoll transport",
     "co-uring": "co, affine, io_uring transport",
     "ffm-epoll": "bare FFM epoll loop (probe, not co)",
+    "co-virtual": "co, virtual provider (no flags)",
 }
 ORDER = list(NAMES)
 COLORS = {"redis": "#8c8c8c", "go": "#5fa8d3", "netty-nio": "#e3a857", "netty-epoll": "#d98c2b",
           "netty-uring": "#b86e12", "vthreads": "#9b7fc7", "co-nio": "#3c9a5f", "co-epoll": "#23784a",
           "co-uring": "#115c35", "ffm-epoll": "#c7c7c7"}
 MODES = {"1": "unpipelined", "16": "pipelined (-P 16)"}
+
+
+def name(impl):
+    """A display name; a variant 'co-epoll@spin_us=0' is its base's name with the properties."""
+    base, _, props = impl.partition("@")
+    label = NAMES.get(base, base)
+    return f"{label}, {props.replace('@', ', ')}" if props else label
+
+
+def color(impl):
+    return COLORS.get(impl.partition("@")[0], "#777777")
+
+
+def implementations(summary):
+    """Known servers in chart order, then variants and others in name order."""
+    seen = {i for (i, _) in summary}
+    known = [i for i in ORDER if i in seen]
+    return known + sorted(seen - set(known))
 
 
 def load(path):
@@ -60,7 +79,7 @@ def summarize(rows):
 
 
 def table(summary, syscalls):
-    impls = [i for i in ORDER if any((i, m) in summary for m in MODES)]
+    impls = implementations(summary)
     lines = []
     for mode, label in MODES.items():
         lines.append(f"\n{label}:\n")
@@ -75,14 +94,14 @@ def table(summary, syscalls):
             sct = "—" if not sc else (f"{float(sc['total']):.2f} (read {float(sc['read']):.2f}, write "
                                       f"{float(sc['write']):.2f}, wait {float(sc['epoll_wait']):.3f})")
             ratio = "—" if s["ratio"] is None else f"{s['ratio']:.2f}x"
-            lines.append(f"| {NAMES.get(i, i)} | {s['n']} | {s['rps']:,.0f} [{s['rps_min']:,.0f}–{s['rps_max']:,.0f}] "
+            lines.append(f"| {name(i)} | {s['n']} | {s['rps']:,.0f} [{s['rps_min']:,.0f}–{s['rps_max']:,.0f}] "
                          f"| **{s['cpu']:.2f}** [{s['cpu_min']:.2f}–{s['cpu_max']:.2f}] "
                          f"| {s['user']:.2f} + {s['sys']:.2f} | {ratio} | {sct} |")
     return "\n".join(lines) + "\n"
 
 
 def svg(summary, title):
-    impls = [i for i in ORDER if any((i, m) in summary for m in MODES)]
+    impls = implementations(summary)
     label_w, panel_w, gap, bar_h, pad = 250, 330, 40, 18, 6
     top = 62
     height = top + len(impls) * (bar_h + pad) + 40
@@ -104,13 +123,13 @@ def svg(summary, title):
         for j, i in enumerate(impls):
             y = top + j * (bar_h + pad)
             if k == 0:
-                out.append(f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{escape(NAMES.get(i, i))}</text>')
+                out.append(f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{escape(name(i))}</text>')
             s = summary.get((i, mode))
             if not s:
                 out.append(f'<text x="{x0 + 4}" y="{y + bar_h - 5}" fill="#999">not run</text>')
                 continue
             w = s["cpu"] * scale
-            out.append(f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLORS.get(i, "#777")}"/>')
+            out.append(f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{color(i)}"/>')
             lo, hi = x0 + s["cpu_min"] * scale, x0 + s["cpu_max"] * scale
             mid = y + bar_h / 2
             out.append(f'<path d="M{lo:.1f},{mid} H{hi:.1f} M{lo:.1f},{mid - 4} V{mid + 4} M{hi:.1f},{mid - 4} V{mid + 4}" '

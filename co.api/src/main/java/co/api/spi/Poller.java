@@ -50,4 +50,31 @@ public interface Poller {
      */
     default void closed(SelectableChannel channel) {
     }
+
+    /**
+     * Cancels this poller's selection key for {@code channel}, if it has one, on the thread that
+     * owns the poller's selector, then runs {@code done}; called before the channel is closed, so
+     * that closing it finds its keys cancelled already.
+     *
+     * <p>Why: the JDK's selectors guard their cancelled-key queue (and the channel's key set) with
+     * monitors, and since JDK 24 a virtual thread that blocks on a monitor leaves its carrier and
+     * is queued on its scheduler again when the monitor is released. A scheduling thread that runs
+     * both the selection and the coroutines that wait in it must therefore never find one of its
+     * own coroutines queued on such a monitor while it blocks on the same monitor in its selection:
+     * the release would hand the monitor to the coroutine, which can only run on the blocked thread
+     * (a deadlock seen in a 10,000-connection TLS storm: connections closing on one scheduler while
+     * their keys sat in another's selector). Cancelling each key on its own selector's thread means
+     * no other thread ever takes those monitors of a scheduling thread's selector.
+     *
+     * <p>A poller whose selection runs on a thread of its own (a plain thread's shared poller)
+     * cancels nothing and runs {@code done} at once: the default. Any thread; never blocks;
+     * {@code done} runs exactly once, on this thread or on the poller's, possibly after this call
+     * has returned (also when the poller is closing or closed).
+     *
+     * @param channel the channel about to be closed
+     * @param done what to run once the key is cancelled (typically: the last one closes the channel)
+     */
+    default void cancelKey(SelectableChannel channel, Runnable done) {
+        done.run();
+    }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The JDK {@link Selector} backend of one scheduling thread (co's default, {@code "nio"}): the
@@ -18,7 +19,8 @@ import java.nio.channels.Selector;
  * costs no {@code epoll_ctl}) until a readiness event finds nobody waiting.
  *
  * <p>Thread rules: as {@link IoBackend}: everything on the owning scheduling thread but
- * {@link #wakeup()} and {@link #closed}, which any thread may call.
+ * {@link #wakeup()}, {@link #closed} and {@link #cancelKey}, which any thread may call. Only this
+ * thread ever cancels one of this selector's keys (see {@link Poller#cancelKey}).
  */
 public final class SelectorBackend implements IoBackend {
 
@@ -29,6 +31,10 @@ public final class SelectorBackend implements IoBackend {
     private final Selector selector;
     /** Ready keys found by the selection in progress; counted by {@link #onReady}. */
     private int readyCount;
+    /** Keys other threads asked this thread to cancel ({@link #cancelKey}), with what to run after. */
+    private final ConcurrentLinkedQueue<Object[]> cancels = new ConcurrentLinkedQueue<>();
+    /** Set by {@link #close()}: from then on a {@link #cancelKey} runs on its caller's thread. */
+    private volatile boolean closing;
 
     /** The attachment of each selection key: who waits for which side. */
     private static final class Interest {
@@ -63,12 +69,14 @@ public final class SelectorBackend implements IoBackend {
 
     @Override
     public int pollNow() throws IOException {
+        cancelRequested();
         readyCount = 0;
         try {
             selector.selectNow(this::onReady);
         } catch (ClosedSelectorException e) {
             throw new IOException("co: the selector was closed", e);
         }
+        cancelRequested();
         return readyCount;
     }
 
@@ -77,12 +85,14 @@ public final class SelectorBackend implements IoBackend {
         if (timeoutMs == 0) {
             return pollNow();
         }
+        cancelRequested();
         readyCount = 0;
         try {
             selector.select(this::onReady, timeoutMs < 0 ? 0 : timeoutMs);
         } catch (ClosedSelectorException e) {
             throw new IOException("co: the selector was closed", e);
         }
+        cancelRequested();   // a cancelKey's wake-up ended this wait: its channel closes now
         return readyCount;
     }
 
@@ -98,10 +108,49 @@ public final class SelectorBackend implements IoBackend {
 
     @Override
     public void close() {
+        closing = true;
         try {
             selector.close();
         } catch (IOException ignored) {
             // nothing more to do with it
+        }
+        cancelRequested();  // the selector's keys are gone: what is queued only has its `done` left
+    }
+
+    /**
+     * Cancels the key on this thread when called on it; otherwise queues the cancellation for this
+     * thread's next selection and wakes it. See {@link Poller#cancelKey} for why.
+     */
+    @Override
+    public void cancelKey(SelectableChannel channel, Runnable done) {
+        if (host.isHostThread()) {
+            cancelNow(channel, done);
+            return;
+        }
+        cancels.add(new Object[] {channel, done});
+        if (closing) {
+            cancelRequested();   // the loop is gone or going: whoever gets an entry first runs it
+        } else {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs the queued {@link #cancelKey} requests; each exactly once, on whichever thread polls it. */
+    private void cancelRequested() {
+        Object[] c;
+        while ((c = cancels.poll()) != null) {
+            cancelNow((SelectableChannel) c[0], (Runnable) c[1]);
+        }
+    }
+
+    private void cancelNow(SelectableChannel channel, Runnable done) {
+        try {
+            SelectionKey key = channel.keyFor(selector);
+            if (key != null) {
+                key.cancel();
+            }
+        } finally {
+            done.run();
         }
     }
 
@@ -161,7 +210,9 @@ public final class SelectorBackend implements IoBackend {
     public void closed(SelectableChannel channel) {
         // On this thread the loop selects as soon as the caller yields; elsewhere a selector blocked
         // in select() would keep the descriptor open until something else woke it.
-        if (!host.isHostThread() && channel.keyFor(selector) != null) {
+        // Without looking the key up: that takes the channel's key-set monitor, which only this
+        // scheduling thread should take (see cancelKey). A needless wake-up costs one selection.
+        if (!host.isHostThread()) {
             selector.wakeup();
         }
     }

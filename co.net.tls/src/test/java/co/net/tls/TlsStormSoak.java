@@ -94,9 +94,9 @@ class TlsStormSoak {
                 // An optional first, smaller storm (see the class comment); it must lose nothing either.
                 int warmUp = Integer.getInteger("co.storm.warmup", 0);
                 if (warmUp > 0) {
-                    storm(at, pki, warmUp, 5, result, stderr, accepted, echoed, cleanEnds, failures);
+                    storm(co, at, pki, warmUp, 5, result, stderr, accepted, echoed, cleanEnds, failures);
                 }
-                storm(at, pki, clients, seconds, result, stderr, accepted, echoed, cleanEnds, failures);
+                storm(co, at, pki, clients, seconds, result, stderr, accepted, echoed, cleanEnds, failures);
             }
         } finally {
             Files.deleteIfExists(result);
@@ -106,7 +106,7 @@ class TlsStormSoak {
     }
 
     /** Runs one storm of {@code clients} against the server at {@code at} and checks it lost nothing. */
-    private static void storm(InetSocketAddress at, TestPki pki, int clients, int seconds, Path result, Path stderr,
+    private static void storm(Coroutines co, InetSocketAddress at, TestPki pki, int clients, int seconds, Path result, Path stderr,
             AtomicLong accepted, AtomicLong echoed, AtomicLong cleanEnds, ConcurrentLinkedQueue<String> failures)
             throws Exception {
         accepted.set(0);
@@ -153,10 +153,57 @@ class TlsStormSoak {
         while (cleanEnds.get() + failures.size() < clients && System.nanoTime() < end) {
             Thread.sleep(10);
         }
+        if (cleanEnds.get() + failures.size() < clients) {
+            explainUnendedConnections(co, at, clients - cleanEnds.get() - failures.size());
+        }
         assertTrue(failures.isEmpty(), () -> failures.size() + " server failures, first: " + failures.peek());
         assertEquals(clients, accepted.get());
         assertEquals(clients, cleanEnds.get());
         assertEquals(clientBytes, echoed.get(), "bytes the server echoed = bytes the clients checked");
+    }
+
+    /**
+     * Logs why connections whose client is gone have not ended on the server: the kernel's view of
+     * the server's sockets (a FIN that arrived shows as CLOSE-WAIT) and co's coroutine dump (what
+     * the serving coroutines wait on), written to target/ for reading.
+     */
+    private static void explainUnendedConnections(Coroutines co, InetSocketAddress at, long missing) throws Exception {
+        Process ss = new ProcessBuilder("ss", "-tanH", "sport = :" + at.getPort()).redirectErrorStream(true).start();
+        java.util.Map<String, Long> states = new java.util.TreeMap<>();
+        long queued = 0;
+        for (String line : new String(ss.getInputStream().readAllBytes()).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 2) {
+                states.merge(f[0], 1L, Long::sum);
+                queued += Long.parseLong(f[1]);
+            }
+        }
+        ss.waitFor(10, TimeUnit.SECONDS);
+        StringBuilder threads = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("co-")) {
+                threads.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    threads.append("    at ").append(e).append('\n');
+                }
+            }
+        });
+        LOG.log(Level.WARNING, "co's threads while " + missing + " connections have not ended:\n" + threads);
+        String dump;
+        try {
+            dump = Coroutines.await(co.go(() -> {
+                StringBuilder sb = new StringBuilder();
+                Co.dumpCoroutines(sb);
+                return sb.toString();
+            }), java.time.Duration.ofSeconds(10));
+        } catch (java.util.concurrent.TimeoutException e) {
+            dump = "(a coroutine spawned for the dump did not run within 10 s)";
+        }
+        Path file = Path.of("target", "storm-coroutines.txt");
+        Files.writeString(file, dump);
+        LOG.log(Level.WARNING, missing + " connections neither ended cleanly nor failed; server sockets by state "
+                + states + " (" + queued + " bytes unread in their receive queues); coroutine dump in "
+                + file.toAbsolutePath() + ", its start:\n" + dump.substring(0, Math.min(dump.length(), 4000)));
     }
 
     private static void serve(Sock conn, AtomicLong echoed, AtomicLong cleanEnds, ConcurrentLinkedQueue<String> failures) {

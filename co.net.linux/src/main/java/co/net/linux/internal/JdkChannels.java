@@ -14,7 +14,7 @@ import java.util.function.IntConsumer;
  * so that one blocking wait serves both. When the descriptor is readable, the backend calls
  * {@link #select()}.
  *
- * <p>Thread rules: the scheduling thread only.
+ * <p>Thread rules: the scheduling thread only, but {@link #closed} and {@link #cancelKey}.
  */
 final class JdkChannels {
 
@@ -24,7 +24,8 @@ final class JdkChannels {
     private final String backend;
     /** Starts watching the selector's descriptor; throws IllegalStateException if it cannot. */
     private final IntConsumer watch;
-    private SelectorBackend selector;
+    /** Volatile: {@link #cancelKey} and {@link #closed} read it on other threads. */
+    private volatile SelectorBackend selector;
     /**
      * Set when a channel's registration or interest changed: the JDK applies such changes to its
      * epoll instance only at its next selection, so the loop selects once before it blocks.
@@ -103,10 +104,20 @@ final class JdkChannels {
 
     void closed(SelectableChannel channel) {
         SelectorBackend s = selector;
-        if (s != null && channel.keyFor(s.selector()) != null) {
+        if (s != null) {
             // The JDK selector releases a closed channel's descriptor at its next selection. Waking
             // it makes its epoll descriptor readable, so the native wait reports it and we select.
-            s.selector().wakeup();
+            s.closed(channel);
+        }
+    }
+
+    /** See {@link co.api.spi.Poller#cancelKey}: the JDK selector's keys are cancelled on its thread. */
+    void cancelKey(SelectableChannel channel, Runnable done) {
+        SelectorBackend s = selector;
+        if (s == null) {
+            done.run();
+        } else {
+            s.cancelKey(channel, done);
         }
     }
 

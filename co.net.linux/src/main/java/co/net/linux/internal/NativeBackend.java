@@ -50,4 +50,9 @@ abstract class NativeBackend implements IoBackend {
     public final void closed(SelectableChannel channel) {
         jdk.closed(channel);
     }
+
+    @Override
+    public final void cancelKey(SelectableChannel channel, Runnable done) {
+        jdk.cancelKey(channel, done);
+    }
 }

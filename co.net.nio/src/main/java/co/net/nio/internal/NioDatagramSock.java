@@ -51,12 +51,7 @@ final class NioDatagramSock extends NioSock {
 
     @Override
     void closeChannels() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing the caller could do
-        }
-        released(channel);
+        closeChannel(channel);
     }
 
     @Override

@@ -18,6 +18,8 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every NIO socket shares: the closed flag, the record of threads waiting in the socket so
@@ -31,10 +33,10 @@ import java.nio.channels.SelectableChannel;
  *
  * <p><b>Close from another thread.</b> {@link SockWaiters}' protocol: a waiter publishes its
  * thread before it reads {@link #closed}; {@link #close()} sets {@code closed} before it wakes the
- * published waiters. All are volatile, so (sequential consistency of volatile accesses) either the waiter sees {@code closed}
- * and does not park, or the closer sees the waiter and unparks it; an unpark that comes before the
- * park leaves a permit, so the park returns at once. The woken waiter sees {@code closed} and fails
- * with {@link Errno#EBADF}.
+ * published waiters. All are volatile, so (sequential consistency of volatile accesses) either the
+ * waiter sees {@code closed} and does not park, or the closer sees the waiter and unparks it; an
+ * unpark that comes before the park leaves a permit, so the park returns at once. The woken waiter
+ * sees {@code closed} and fails with {@link Errno#EBADF}.
  *
  * <p>Thread safety: data calls may run on several threads at once (one reader and one writer is the
  * intended use); {@link #close()} may be called from any thread at any time.
@@ -42,11 +44,13 @@ import java.nio.channels.SelectableChannel;
 abstract class NioSock implements Sock {
 
     private static final VarHandle CLOSED;
+    private static final VarHandle MORE_POLLERS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CLOSED = l.findVarHandle(NioSock.class, "closed", boolean.class);
+            MORE_POLLERS = l.findVarHandle(NioSock.class, "morePollers", Set.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,12 +65,15 @@ abstract class NioSock implements Sock {
     private final SockWaiters waiters = new SockWaiters();
     /**
      * The pollers that waited on this socket's channels (usually one; two when a reader and a
-     * writer run on different schedulers), told by {@link #close()} so that they let go of the
-     * descriptor at once. Benign races: a poller missed here still releases the descriptor at its
-     * next selection.
+     * writer run on different schedulers), each asked by {@link #close()} to cancel its key on its
+     * own thread before the channel closes ({@link #closeChannel}). A waiter records its poller
+     * (volatile) before it reads {@link #closed}, and {@code close()} sets {@code closed} before it
+     * reads these, so a poller that registers the channel is always seen here.
      */
     private volatile Poller poller1;
     private volatile Poller poller2;
+    /** Pollers beyond the first two, created on first need. */
+    private volatile Set<Poller> morePollers;
 
     NioSock(NioTransport transport, ProtocolFamily family) {
         this.transport = transport;
@@ -183,28 +190,70 @@ abstract class NioSock implements Sock {
         if (p != poller1 && p != poller2) {
             if (poller1 == null) {
                 poller1 = p;
-            } else {
+            } else if (poller2 == null) {
                 poller2 = p;
+            } else {
+                pollersSet().add(p);   // a third scheduler: rare, but its key must be cancelled too
             }
         }
         return p;
     }
 
+    private Set<Poller> pollersSet() {
+        Set<Poller> s = morePollers;
+        if (s == null) {
+            Set<Poller> fresh = ConcurrentHashMap.newKeySet();
+            s = MORE_POLLERS.compareAndSet(this, null, fresh) ? fresh : morePollers;
+        }
+        return s;
+    }
+
     /**
-     * Tells the pollers that waited on this socket that {@code ch} is closed (see
-     * {@link Poller#closed}); subclasses call it from {@link #closeChannels()} after each close.
+     * Closes {@code ch} after every poller that waited on it has cancelled its selection key on its
+     * own thread ({@link Poller#cancelKey}: no thread but a scheduling thread may take the monitors
+     * of that thread's selector); the last of them closes the channel and tells the pollers
+     * ({@link Poller#closed}). The channel may thus close a moment after this call returns, on
+     * another scheduling thread; the socket is closed for its users already ({@link #close()} sets
+     * the flag first), and the JDK defers the descriptor's release to the selector anyway.
      *
-     * @param ch a channel just closed
+     * @param ch the channel
      */
-    final void released(SelectableChannel ch) {
+    final void closeChannel(SelectableChannel ch) {
+        java.util.List<Poller> pollers = new java.util.ArrayList<>(2);
         Poller a = poller1;
         Poller b = poller2;
         if (a != null) {
-            a.closed(ch);
+            pollers.add(a);
         }
         if (b != null && b != a) {
-            b.closed(ch);
+            pollers.add(b);
         }
+        Set<Poller> more = morePollers;
+        if (more != null) {
+            for (Poller p : more) {
+                if (!pollers.contains(p)) {
+                    pollers.add(p);
+                }
+            }
+        }
+        java.util.concurrent.atomic.AtomicInteger left =
+                new java.util.concurrent.atomic.AtomicInteger(pollers.size() + 1);
+        Runnable last = () -> {
+            if (left.decrementAndGet() == 0) {
+                try {
+                    ch.close();
+                } catch (java.io.IOException ignored) {
+                    // closing never fails in a way the caller could act on
+                }
+                for (Poller p : pollers) {
+                    p.closed(ch);
+                }
+            }
+        };
+        for (Poller p : pollers) {
+            p.cancelKey(ch, last);
+        }
+        last.run();
     }
 
     /**

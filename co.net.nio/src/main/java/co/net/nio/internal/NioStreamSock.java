@@ -84,24 +84,14 @@ final class NioStreamSock extends NioSock {
     void closeChannels() {
         SocketChannel c = channel;
         NioListener l = listener;
-        ServerSocketChannel s = l == null ? null : l.channel;
-        try {
-            if (c != null) {
-                c.close();
-                released(c);
-            }
-        } catch (IOException ignored) {
-            // closing never fails in a way the caller could act on
+        if (c != null) {
+            closeChannel(c);
         }
-        try {
-            if (s != null) {
-                s.close();
-                released(s);
-            }
-        } catch (IOException ignored) {
-            // as above
+        if (l != null) {
+            closeChannel(l.channel);
         }
     }
+
 
     // ---------------------------------------------------------------- control
 
