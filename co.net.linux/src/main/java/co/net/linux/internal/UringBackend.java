@@ -37,6 +37,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>JDK channels ({@link co.api.IoEvent}, the nio transport) wait on a {@link co.api.spi.SelectorBackend}
  * whose epoll descriptor this ring polls ({@link JdkSelectorFd}): one blocking wait for both.
  *
+ * <p>Size note: about 470 lines in one class on purpose: the ring, its operation slots, the
+ * wake-up read and the JDK-selector poll are one scheduling thread's state, submitted and completed
+ * in one loop turn without locks.
+ *
  * <p>Thread rules: as {@link IoBackend}; {@link #wakeup()} from any thread, the rest on the
  * scheduling thread (which is the ring's single issuer).
  */
