@@ -45,6 +45,10 @@ import org.junit.jupiter.api.Timeout;
  * per-class lifecycle) and stops it after the last. Each test waits at most 60 seconds. Tests set
  * and clear the process-wide {@link Co#setUncaughtExceptionHandler uncaught-exception handler}, so a
  * contract class must not run in parallel with other tests that set it.
+ *
+ * <p>Size note: about 500 lines in one class on purpose: it is the one contract a scheduler
+ * provider extends, so each case is a test method here, and splitting them would make a provider
+ * extend several classes.
  */
 @Timeout(60)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

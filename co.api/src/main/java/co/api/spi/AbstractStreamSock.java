@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 /**
  * A base for stream sockets: what every stream {@link Sock} answers the same way. It keeps the
  * transport that made the socket, says {@link Sock.Type#STREAM}, and implements
- * {@link #recvfrom} as {@link Sock}'s edge rules want it of a stream ({@link SockEdges#recvfromPeer}).
+ * {@link #recvfrom} and {@link #sendto} as {@link Sock}'s edge rules want them of a stream
+ * ({@link SockEdges#recvfromPeer}, {@link SockEdges#sendtoPeer}).
  * A transport extends it and implements the calls that differ.
  *
  * <p>Thread safety: what this class adds is immutable; the subclass states the rules of the rest,
@@ -60,5 +61,19 @@ public abstract class AbstractStreamSock<T extends Transport> implements Sock {
     @Override
     public SocketAddress recvfrom(ByteBuffer buf, int ms) {
         return SockEdges.recvfromPeer(this, buf, ms);
+    }
+
+    /**
+     * {@link #send} to the peer, as {@link SockEdges#sendtoPeer} does.
+     *
+     * @param buf the bytes to send
+     * @param to null, or the peer's address
+     * @param ms the longest wait, -1 for ever
+     * @return the bytes sent, or -1 with the error set ({@link co.api.Errno#EISCONN} for another
+     *     address)
+     */
+    @Override
+    public int sendto(ByteBuffer buf, SocketAddress to, int ms) {
+        return SockEdges.sendtoPeer(this, buf, to, ms);
     }
 }

@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The edge cases that {@link Sock} fixes for every transport, written once so that each transport
- * keeps them the same way: {@link Sock#close(int)} on a closed socket, and {@link Sock#recvfrom} on a
- * stream socket.
+ * keeps them the same way: {@link Sock#close(int)} on a closed socket, and {@link Sock#recvfrom} and
+ * {@link Sock#sendto} on a stream socket.
  *
  * <p>Thread safety: stateless; every method runs on the calling thread, with the thread rules of the
  * {@link Sock} call it implements.
@@ -31,14 +31,50 @@ public final class SockEdges {
      * @return 0, or -1 with {@link Errno#EBADF}
      */
     public static int closeAfter(Sock sock, boolean closed, int ms) {
+        if (waitToClose(closed, ms) < 0) {
+            return Errors.FAILED;
+        }
+        sock.close();
+        return 0;
+    }
+
+    /**
+     * The first half of {@link #closeAfter}, for a close that does more before it closes (such as
+     * {@link Sock#reset(int)}, which sets the linger option): fails at once with
+     * {@link Errno#EBADF} if the socket is already closed, otherwise sleeps {@code ms} (in a
+     * coroutine, only the coroutine sleeps).
+     *
+     * @param closed whether the socket is already closed, as the transport knows it
+     * @param ms how long to wait; 0 or negative for not at all
+     * @return 0 to go on closing, or -1 with {@link Errno#EBADF}
+     */
+    public static int waitToClose(boolean closed, int ms) {
         if (closed) {
             return Errors.fail(Errno.EBADF, "socket already closed");
         }
         if (ms > 0) {
             Co.sleep(ms);
         }
-        sock.close();
         return 0;
+    }
+
+    /**
+     * {@link Sock#sendto} of a stream socket: {@link Sock#send}, when {@code to} is null or the
+     * socket's peer; otherwise fails with {@link Errno#EISCONN} (a connected stream sends only to
+     * its peer), as on Linux.
+     *
+     * @param stream the stream socket
+     * @param buf the bytes to send
+     * @param to null, or the address to send to
+     * @param ms the longest wait, -1 for ever
+     * @return what {@link Sock#send} returns, or -1 with {@link Errno#EISCONN}
+     */
+    public static int sendtoPeer(Sock stream, ByteBuffer buf, SocketAddress to, int ms) {
+        if (to != null && !to.equals(stream.remoteAddress())) {
+            CoContext.current().clearTimeout();
+            return Errors.fail(Errno.EISCONN, "a stream socket sends only to its peer");
+        }
+        return stream.send(buf, ms);
     }
 
     /**

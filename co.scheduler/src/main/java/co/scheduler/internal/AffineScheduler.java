@@ -28,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * itself or by one of its coroutines, which run on the same OS thread one at a time (a coroutine's
  * continuation is mounted and unmounted by this loop, so its writes are sequenced with the loop's
  * own).
+ *
+ * <p>Size note: about 500 lines in one class on purpose; the run queue, timers, backend polling
+ * and spin are one loop's state, touched on one thread without locks.
  */
 final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 

@@ -50,6 +50,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Cases that need a raw JDK peer on the wire (chunking, reset) are skipped for transports whose
  * {@link SockFactory#plainWire()} is false.
+ *
+ * <p>Size note: about 800 lines in one class on purpose: it is the one suite a transport's test
+ * extends (a factory list and done), and its cases share the factory, scheduler and runtime
+ * plumbing; the fault soak and the many-clients child already live in their own classes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class SockSuite {

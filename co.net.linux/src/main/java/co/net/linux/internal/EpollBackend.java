@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 
 /**
@@ -23,7 +22,7 @@ import java.util.Arrays;
  * <p>Thread rules: as {@link IoBackend}; {@link #wakeup()} from any thread, the rest on the
  * scheduling thread.
  */
-final class EpollBackend implements IoBackend {
+final class EpollBackend extends NativeBackend {
 
     private static final long WAKE = -1L;
     private static final long JDK_SELECTOR = -2L;
@@ -53,8 +52,6 @@ final class EpollBackend implements IoBackend {
     private Registration[] byFd = new Registration[256];
     private int registered;
     private int readyCount;
-    /** JDK channels' waits, in a selector made on the first such wait. */
-    private final JdkChannels jdk;
 
     /** One socket's waiters on this scheduler. */
     static final class Registration {
@@ -81,6 +78,7 @@ final class EpollBackend implements IoBackend {
     }
 
     EpollBackend(IoHost host) throws IOException {
+        super(host, "epoll");
         this.host = host;
         this.scratch = arena.allocate(Sys.SCRATCH_SIZE, 8);
         this.events = arena.allocate((long) MAX_EVENTS * Sys.EPOLL_EVENT_SIZE, 8);
@@ -108,7 +106,6 @@ final class EpollBackend implements IoBackend {
         }
         this.epfd = ep;
         this.eventfd = ev;
-        this.jdk = new JdkChannels(host, "epoll", this::watchJdk);
     }
 
     @Override
@@ -301,30 +298,11 @@ final class EpollBackend implements IoBackend {
 
     // ------------------------------------------------------------------ JDK channels
 
-    private void watchJdk(int fd) {
+    @Override
+    void watchJdk(int fd) {
         Sys.epollEvent(scratch.asSlice(Sys.OPT), Sys.EPOLLIN, JDK_SELECTOR);
         if (Sys.epollCtl(scratch, epfd, Sys.EPOLL_CTL_ADD, fd, scratch.asSlice(Sys.OPT)) < 0) {
             throw new IllegalStateException("co: epoll_ctl on the JDK selector failed: errno " + Sys.errno(scratch));
         }
-    }
-
-    @Override
-    public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        return jdk.await(channel, ops, timeoutMs);
-    }
-
-    @Override
-    public void release(SelectableChannel channel, int ops) {
-        jdk.release(channel, ops);
-    }
-
-    @Override
-    public void closed(SelectableChannel channel) {
-        jdk.closed(channel);
-    }
-
-    @Override
-    public void cancelKey(SelectableChannel channel, Runnable done) {
-        jdk.cancelKey(channel, done);
     }
 }

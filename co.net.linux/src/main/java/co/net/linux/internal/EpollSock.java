@@ -7,12 +7,7 @@ package co.net.linux.internal;
  */
 final class EpollSock extends FdSock {
 
-    EpollSock(EpollTransport transport, int af, int fd, boolean connected) {
+    EpollSock(NativeTransport transport, int af, int fd, boolean connected) {
         super(transport, af, fd, connected);
-    }
-
-    @Override
-    FdSock accepted(int fd) {
-        return new EpollSock((EpollTransport) transport(), af, fd, true);
     }
 }

@@ -9,7 +9,7 @@ import co.api.spi.TransportProvider;
  * ({@code -Dco.transport=epoll}, {@code Co.transport("epoll")}); unavailable off Linux or without
  * native access, and says why.
  */
-public final class EpollTransportProvider implements TransportProvider {
+public final class EpollTransportProvider extends LinuxProvider implements TransportProvider {
 
     /**
      * The epoll and uring sockets still open (both transports), closed when co.net.linux's bundle
@@ -18,26 +18,11 @@ public final class EpollTransportProvider implements TransportProvider {
      */
     public static final OpenSocks OPEN_SOCKS = new OpenSocks("epoll/uring");
 
-
-    private static final Transport TRANSPORT = new EpollTransport();
+    private static final Transport TRANSPORT = new NativeTransport(NativeTransport.EPOLL, EpollSock::new);
 
     /** Creates the provider; does no work. */
     public EpollTransportProvider() {
-    }
-
-    @Override
-    public String name() {
-        return EpollTransport.NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY_BY_NAME_ONLY;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return Availability.cause();
+        super(NativeTransport.EPOLL, Availability::cause);
     }
 
     @Override

@@ -1,25 +1,25 @@
 package co.net.linux.internal;
 
-
 import co.api.Co;
 import co.api.Errno;
 import co.api.Sock;
-import co.api.Transport;
+import co.api.spi.AbstractStreamSock;
 import co.api.spi.CoContext;
-import co.api.spi.Errors;
 import co.api.spi.CoRuntime;
+import co.api.spi.Deadline;
+import co.api.spi.Errors;
 import co.api.spi.IoBackend;
+import co.api.spi.IoLoop;
+import co.api.spi.SockEdges;
+import co.api.spi.SockWaiters;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.net.SocketOption;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,9 +27,11 @@ import java.util.concurrent.locks.LockSupport;
  * (TCP over IPv4 or IPv6, or Unix-domain) on a raw non-blocking file descriptor, its lifecycle,
  * addresses, options and errno reporting, and readiness-driven I/O. Data moves with
  * {@code recv}/{@code send} straight between the kernel and the caller's buffer (heap or direct).
- * A call tries its system call first and waits only on {@code EAGAIN}: on the caller's
+ * A call runs co's I/O loop ({@link IoLoop}, whose deadline and timeout rules every transport
+ * shares): it tries its system call first and waits only on {@code EAGAIN}: on the caller's
  * scheduler's {@link EpollBackend} when it runs epoll, on its {@link UringBackend} (a ring poll)
- * when it runs io_uring, on {@link SharedEpoll} otherwise.
+ * when it runs io_uring, on {@link SharedEpoll} otherwise. The stream edge rules ({@code close(ms)}
+ * on a closed socket, {@code recvfrom}, {@code sendto}) are {@link SockEdges}'.
  *
  * <p><b>Descriptor lifetime.</b> Each system call holds a use of the descriptor ({@link #uses}),
  * and so does each io_uring operation until its completion; {@link #close()} marks it closed and
@@ -37,38 +39,28 @@ import java.util.concurrent.locks.LockSupport;
  * another thread. Readiness waits hold no use: a coroutine abandoned by a stopped runtime keeps
  * nothing open (an io_uring scheduler that stops cancels its operations and releases their uses).
  *
- * <p><b>Close from another thread.</b> As in the nio transport: a waiter stores its thread in
- * {@link #reader} or {@link #writer} (or {@link #others}) before it reads the closed bit; close
- * sets the bit before it reads those fields (all volatile), so either the waiter sees the close or
- * the closer unparks it. The woken waiter fails with {@code EBADF}.
+ * <p><b>Close from another thread.</b> {@link SockWaiters}' protocol, as in the nio transport: a
+ * waiter publishes its thread before it reads the closed bit; close sets the bit before it wakes
+ * the published waiters, so either the waiter sees the close or the closer unparks it. The woken
+ * waiter fails with {@code EBADF}.
+ *
+ * <p><b>Size.</b> About 760 lines in one class on purpose: the descriptor-use count, the waiter
+ * slots and the closed bit are one protocol (see above) that every call below takes part in;
+ * splitting the calls out would spread that protocol over several classes.
  *
  * <p>Thread safety: one reader and one writer at a time is the intended use; control calls are
  * serialized on the socket; {@link #close()} may be called from any thread at any time.
  */
-abstract class FdSock implements Sock {
+abstract class FdSock extends AbstractStreamSock<NativeTransport> {
 
     private static final int CLOSED = Integer.MIN_VALUE;
     private static final int ACCEPT_BACKOFF_MIN_MS = 1;
     private static final int ACCEPT_BACKOFF_MAX_MS = 100;
-    private static final long NO_DEADLINE = Long.MAX_VALUE;
-    private static final VarHandle USES;
-    private static final VarHandle READER;
-    private static final VarHandle WRITER;
-    private static final VarHandle OTHERS;
+    /** Pause bounds between retries of a Unix-domain connect to a listener whose queue is full. */
+    private static final int UNIX_CONNECT_RETRY_MIN_MS = 1;
+    private static final int UNIX_CONNECT_RETRY_MAX_MS = 50;
+    private static final VarHandle USES = usesHandle();
 
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            USES = l.findVarHandle(FdSock.class, "uses", int.class);
-            READER = l.findVarHandle(FdSock.class, "reader", Thread.class);
-            WRITER = l.findVarHandle(FdSock.class, "writer", Thread.class);
-            OTHERS = l.findVarHandle(FdSock.class, "others", Set.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final Transport transport;
     final int af;
     final int fd;
     /** Errno and addresses of the read side (recv, accept), the write side (send, connect), control. */
@@ -78,9 +70,8 @@ abstract class FdSock implements Sock {
     /** Calls in progress on the descriptor; the sign bit once closed. */
     @SuppressWarnings("unused") // through USES
     private volatile int uses;
-    private volatile Thread reader;
-    private volatile Thread writer;
-    private volatile Set<Thread> others;
+    /** The threads waiting in this socket, for a close from another thread to wake. */
+    private final SockWaiters waiters = new SockWaiters();
     volatile boolean listening;
     private volatile boolean connected;
     /** Set by {@code shutdown('r')}: reads return at once from then on, so none waits first. */
@@ -92,8 +83,8 @@ abstract class FdSock implements Sock {
     volatile SharedEpoll.Interest shared;
     private int acceptBackoffMs;
 
-    FdSock(Transport transport, int af, int fd, boolean connected) {
-        this.transport = transport;
+    FdSock(NativeTransport transport, int af, int fd, boolean connected) {
+        super(transport);
         this.af = af;
         this.fd = fd;
         this.connected = connected;
@@ -110,19 +101,19 @@ abstract class FdSock implements Sock {
      * @param fd the new descriptor, non-blocking
      * @return the socket, connected
      */
-    abstract FdSock accepted(int fd);
-
-    @Override
-    public Transport transport() {
-        return transport;
-    }
-
-    @Override
-    public Type type() {
-        return Type.STREAM;
+    final FdSock accepted(int fd) {
+        return transport().wrap(af, fd, true);
     }
 
     // ---------------------------------------------------------------- descriptor uses
+
+    private static VarHandle usesHandle() {
+        try {
+            return MethodHandles.lookup().findVarHandle(FdSock.class, "uses", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Takes a use of the descriptor; false once closed. */
     final boolean acquire() {
@@ -176,39 +167,18 @@ abstract class FdSock implements Sock {
         if (before == 0) {
             Sys.close(ctlScratch(), fd);
         }
-        wake((Thread) READER.getVolatile(this));
-        wake((Thread) WRITER.getVolatile(this));
-        Set<Thread> more = others;
-        if (more != null) {
-            more.forEach(FdSock::wake);
-        }
-    }
-
-    private static void wake(Thread t) {
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        waiters.wakeAll();
     }
 
     @Override
     public int close(int ms) {
-        if (isClosed()) {
-            return closedError();
-        }
-        if (ms > 0) {
-            Co.sleep(ms);
-        }
-        close();
-        return 0;
+        return SockEdges.closeAfter(this, isClosed(), ms);
     }
 
     @Override
     public int reset(int ms) {
-        if (isClosed()) {
-            return closedError();
-        }
-        if (ms > 0) {
-            Co.sleep(ms);
+        if (SockEdges.waitToClose(isClosed(), ms) < 0) {
+            return Errors.FAILED;
         }
         if (af != Sys.AF_UNIX && connected && acquire()) {
             try {
@@ -265,27 +235,28 @@ abstract class FdSock implements Sock {
         return r;
     }
 
-    static long deadline(int ms) {
-        return ms < 0 ? NO_DEADLINE : System.nanoTime() + ms * 1_000_000L;
-    }
-
     /**
      * Waits once until the descriptor may be ready on one side, the deadline, a close or an
-     * interrupt.
+     * interrupt (accept and connect; the data calls wait through {@link IoLoop}).
      *
      * @return true to retry the call; false with the error set (ETIMEDOUT, EBADF, EINTR)
      */
-    private boolean await(CoContext ctx, boolean read, long deadline, MemorySegment scratch) {
-        long ms = -1;
-        if (deadline != NO_DEADLINE) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                ctx.setTimedOut();
-                return false;
-            }
-            ms = (left + 999_999) / 1_000_000;
+    private boolean await(CoContext ctx, boolean read, Deadline deadline, MemorySegment scratch) {
+        int ms = deadline.remainingMillis();
+        if (ms == 0) {
+            ctx.setTimedOut();
+            return false;
         }
-        Thread me = Thread.currentThread();
+        return await(ctx, read, ms, scratch);
+    }
+
+    /**
+     * Waits once, at most {@code ms} milliseconds (-1 for ever, else at least 1), until the
+     * descriptor may be ready on one side, a close or an interrupt: the wait step of co's I/O loop.
+     *
+     * @return true to retry the call; false with the error set (ETIMEDOUT, EBADF, EINTR)
+     */
+    private boolean await(CoContext ctx, boolean read, int ms, MemorySegment scratch) {
         boolean inSlot = publishWaiter(read);
         try {
             if (isClosed()) {
@@ -308,15 +279,7 @@ abstract class FdSock implements Sock {
         } finally {
             unpublishWaiter(read, inSlot);
         }
-        if (isClosed()) {
-            closedError();
-            return false;
-        }
-        if (me.isInterrupted()) {
-            Errors.fail(Errno.EINTR, "interrupted");
-            return false;
-        }
-        return true;
+        return SockWaiters.afterWait(isClosed());
     }
 
     /**
@@ -324,36 +287,46 @@ abstract class FdSock implements Sock {
      * (see the class comment), so that a close unparks it.
      *
      * @param read the read side (recv, accept) or the write side (send, connect)
-     * @return true if it took the side's slot, false if it joined {@link #others}
+     * @return what {@link #unpublishWaiter} needs
      */
     final boolean publishWaiter(boolean read) {
-        Thread me = Thread.currentThread();
-        if ((read ? READER : WRITER).compareAndSet(this, null, me)) {
-            return true;
-        }
-        othersSet().add(me);
-        return false;
+        return waiters.publish(read);
     }
 
     /** Undoes {@link #publishWaiter}. */
     final void unpublishWaiter(boolean read, boolean inSlot) {
-        if (inSlot) {
-            (read ? READER : WRITER).setVolatile(this, null);
-        } else {
-            others.remove(Thread.currentThread());
-        }
-    }
-
-    private Set<Thread> othersSet() {
-        Set<Thread> s = others;
-        if (s == null) {
-            Set<Thread> fresh = ConcurrentHashMap.newKeySet();
-            s = OTHERS.compareAndSet(this, null, fresh) ? fresh : others;
-        }
-        return s;
+        waiters.unpublish(read, inSlot);
     }
 
     // ---------------------------------------------------------------- data
+
+    /** The read side of co's I/O loop: stateless, shared by every socket, so a call allocates nothing for it. */
+    private static final IoLoop.Steps<FdSock, EpollBackend.Registration, RuntimeException> READ = new Steps(true);
+    /** The write side. */
+    private static final IoLoop.Steps<FdSock, EpollBackend.Registration, RuntimeException> WRITE = new Steps(false);
+
+    /**
+     * One direction's steps of co's I/O loop. The handle is the socket's registration on the
+     * calling thread's epoll backend (null elsewhere, and for sends), whose readable hint a receive
+     * keeps up to date.
+     */
+    private static final class Steps implements IoLoop.Steps<FdSock, EpollBackend.Registration, RuntimeException> {
+        private final boolean read;
+
+        Steps(boolean read) {
+            this.read = read;
+        }
+
+        @Override
+        public int attempt(FdSock sock, EpollBackend.Registration r, ByteBuffer buf) {
+            return sock.attempt(read, r, buf);
+        }
+
+        @Override
+        public boolean await(FdSock sock, EpollBackend.Registration r, int ms) {
+            return sock.await(CoContext.current(), read, ms, read ? sock.rd : sock.wr);
+        }
+    }
 
     @Override
     public int recv(ByteBuffer buf, int ms) {
@@ -362,34 +335,38 @@ abstract class FdSock implements Sock {
         if (listening) {
             return Errors.fail(Errno.ENOTCONN, "socket is listening");
         }
-        int want = buf.remaining();
-        if (want == 0) {
+        if (!buf.hasRemaining()) {
             return isClosed() ? closedError() : 0;
         }
         if (buf.isReadOnly()) {
             throw new java.nio.ReadOnlyBufferException();
         }
-        MemorySegment seg = MemorySegment.ofBuffer(buf);
-        long deadline = 0;
-        boolean waited = false;
         // On an epoll scheduler, after a read that came back short, the next read would almost
         // surely find nothing until the next read event (request/response traffic): wait first
         // and save that system call. Not for a poll (ms == 0).
         EpollBackend b = ms != 0 ? backend(ctx) : null;
         EpollBackend.Registration r = null;
+        boolean waitFirst = false;
         if (b != null) {
             r = registration(b, rd);
             if (r == null) {
-                return -1;
+                return Errors.FAILED;
             }
-            if (!r.readable && !r.ended && !inputShut) {
-                deadline = deadline(ms);
-                waited = true;
-                if (!await(ctx, true, deadline, rd)) {
-                    return -1;
-                }
-            }
+            waitFirst = !r.readable && !r.ended && !inputShut;
         }
+        return IoLoop.recv(READ, this, r, buf, ms, waitFirst);
+    }
+
+    /**
+     * One receive or send without waiting (the attempt step of co's I/O loop): the bytes moved
+     * (for a send of an empty buffer, 0); 0 if none could be moved now; at the end of the stream
+     * {@link IoLoop#END_OF_STREAM}; or -1 with the error set. A receive keeps the epoll
+     * registration's readable hint ({@code r}, null elsewhere and for a send) up to date.
+     */
+    private int attempt(boolean read, EpollBackend.Registration r, ByteBuffer buf) {
+        int want = buf.remaining();
+        MemorySegment seg = MemorySegment.ofBuffer(buf);
+        MemorySegment scratch = read ? rd : wr;
         for (;;) {
             if (!acquire()) {
                 return closedError();
@@ -399,11 +376,11 @@ abstract class FdSock implements Sock {
                 if (r != null) {
                     r.readable = false;     // a read event from now on sets it again
                 }
-                n = Sys.recv(rd, fd, seg, want, 0);
+                n = read ? Sys.recv(rd, fd, seg, want, 0) : Sys.send(wr, fd, seg, want, Sys.MSG_NOSIGNAL);
             } finally {
                 release();
             }
-            if (n > 0) {
+            if (n > 0 || n == 0 && !read) {
                 if (r != null && n == want) {
                     r.readable = true;      // the buffer filled up: more may be there
                 }
@@ -411,99 +388,25 @@ abstract class FdSock implements Sock {
                 return (int) n;
             }
             if (n == 0) {
-                return 0;                    // the peer closed
+                return IoLoop.END_OF_STREAM;  // the peer closed
             }
-            int err = Sys.errno(rd);
-            if (err == Sys.EINTR) {
-                continue;
+            int err = Sys.errno(scratch);
+            if (err == Sys.EAGAIN) {
+                return 0;
             }
-            if (err != Sys.EAGAIN) {
-                return isClosed() ? closedError() : Errors.fail(err, "recv");
-            }
-            if (ms == 0) {
-                ctx.setTimedOut();
-                return -1;
-            }
-            if (!waited) {
-                deadline = deadline(ms);
-                waited = true;
-            }
-            if (!await(ctx, true, deadline, rd)) {
-                return -1;
+            if (err != Sys.EINTR) {
+                return isClosed() ? closedError() : Errors.fail(err, read ? "recv" : "send");
             }
         }
-    }
-
-    @Override
-    public SocketAddress recvfrom(ByteBuffer buf, int ms) {
-        // A stream has one peer: recvfrom is recv that also names it, as on Linux.
-        int n = recv(buf, ms);
-        if (n < 0) {
-            return null;
-        }
-        CoContext.current().setError(Errno.OK);             // a success clears the last error (co.api.Sock)
-        SocketAddress p = peer;
-        return p != null ? p : UnixDomainSocketAddress.of("");
     }
 
     @Override
     public int send(ByteBuffer buf, int ms) {
-        CoContext ctx = CoContext.current();
-        ctx.clearTimeout();
+        CoContext.current().clearTimeout();
         if (listening) {
             return Errors.fail(Errno.ENOTCONN, "socket is listening");
         }
-        int total = buf.remaining();
-        MemorySegment seg = MemorySegment.ofBuffer(buf);
-        long done = 0;
-        long deadline = 0;
-        boolean waited = false;
-        for (;;) {
-            if (!acquire()) {
-                return closedError();
-            }
-            long n;
-            try {
-                n = Sys.send(wr, fd, done == 0 ? seg : seg.asSlice(done), total - done, Sys.MSG_NOSIGNAL);
-            } finally {
-                release();
-            }
-            if (n >= 0) {
-                done += n;
-                buf.position(buf.position() + (int) n);
-                if (done == total) {
-                    return total;
-                }
-                continue;                        // partial: the next call tells whether it blocks
-            }
-            int err = Sys.errno(wr);
-            if (err == Sys.EINTR) {
-                continue;
-            }
-            if (err != Sys.EAGAIN) {
-                return isClosed() ? closedError() : Errors.fail(err, "send");
-            }
-            if (ms == 0) {
-                ctx.setTimedOut();
-                return -1;
-            }
-            if (!waited) {
-                deadline = deadline(ms);
-                waited = true;
-            }
-            if (!await(ctx, false, deadline, wr)) {
-                return -1;
-            }
-        }
-    }
-
-    @Override
-    public int sendto(ByteBuffer buf, SocketAddress to, int ms) {
-        if (to != null && !to.equals(peer)) {
-            CoContext.current().clearTimeout();
-            return Errors.fail(Errno.EISCONN, "a stream socket sends only to its peer");
-        }
-        return send(buf, ms);
+        return IoLoop.send(WRITE, this, null, buf, ms);
     }
 
     @Override
@@ -595,8 +498,7 @@ abstract class FdSock implements Sock {
             }
             return null;
         }
-        long deadline = 0;
-        boolean waited = false;
+        Deadline deadline = null;
         for (;;) {
             if (!acquire()) {
                 closedError();
@@ -621,7 +523,7 @@ abstract class FdSock implements Sock {
                 continue;                        // that client gave up before we took it; next one
             }
             if (err == Errno.EMFILE || err == Errno.ENFILE || err == Errno.ENOMEM || err == 105 /* ENOBUFS */) {
-                outOfDescriptors(ms, waited ? deadline : deadline(ms));
+                outOfDescriptors(deadline != null ? deadline : Deadline.after(ms));
                 if (isClosed()) {
                     closedError();
                 } else {
@@ -641,9 +543,8 @@ abstract class FdSock implements Sock {
                 ctx.setTimedOut();
                 return null;
             }
-            if (!waited) {
-                deadline = deadline(ms);
-                waited = true;
+            if (deadline == null) {
+                deadline = Deadline.after(ms);
             }
             if (!await(ctx, true, deadline, rd)) {
                 return null;
@@ -656,12 +557,11 @@ abstract class FdSock implements Sock {
      * deadline) before reporting it, so that a server loop that retries at once does not spin
      * while the pending connection stays in the queue.
      */
-    private void outOfDescriptors(int ms, long deadline) {
+    private void outOfDescriptors(Deadline deadline) {
         int pause = acceptBackoffMs == 0 ? ACCEPT_BACKOFF_MIN_MS : Math.min(acceptBackoffMs * 2, ACCEPT_BACKOFF_MAX_MS);
         acceptBackoffMs = pause;
-        if (ms >= 0) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            pause = (int) Math.max(0, Math.min(pause, left));
+        if (!deadline.isNone()) {
+            pause = (int) Math.min(pause, deadline.remainingNanos() / 1_000_000);
         }
         if (pause > 0) {
             if (Thread.currentThread().isVirtual() || CoContext.current().isCoroutine()) {
@@ -680,8 +580,8 @@ abstract class FdSock implements Sock {
         if (listening) {
             return Errors.fail(Errno.EISCONN, "socket is listening");
         }
-        long deadline = deadline(ms);
-        int pause = 1;
+        Deadline deadline = Deadline.after(ms);
+        int pause = UNIX_CONNECT_RETRY_MIN_MS;
         int len;
         try {
             len = SockAddr.encode(af, remote, wr.asSlice(Sys.ADDR, 128));
@@ -707,13 +607,13 @@ abstract class FdSock implements Sock {
             }
             if (err == Sys.EAGAIN && af == Sys.AF_UNIX) {
                 // A Unix-domain listener whose queue is full: retry until the deadline.
-                long left = deadline == NO_DEADLINE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
+                long left = deadline.remainingNanos() / 1_000_000;
                 if (left <= 0) {
                     ctx.setTimedOut();
                     return -1;
                 }
                 Co.sleep(Math.min(pause, left));
-                pause = Math.min(pause * 2, 50);
+                pause = Math.min(pause * 2, UNIX_CONNECT_RETRY_MAX_MS);
                 continue;
             }
             return isClosed() ? closedError() : Errors.fail(err, "connect " + Co.toString(remote));
@@ -754,23 +654,6 @@ abstract class FdSock implements Sock {
         return 0;
     }
 
-    private SocketAddress remoteName() {
-        if (!acquire()) {
-            return null;
-        }
-        try {
-            synchronized (ctl) {
-                ctl.set(ValueLayout.JAVA_INT, Sys.ADDR_LEN, 128);
-                if (Sys.getpeername(ctl, fd, ctl.asSlice(Sys.ADDR, 128), ctl.asSlice(Sys.ADDR_LEN, 4)) < 0) {
-                    return null;
-                }
-                return SockAddr.decode(ctl.asSlice(Sys.ADDR, 128), ctl.get(ValueLayout.JAVA_INT, Sys.ADDR_LEN));
-            }
-        } finally {
-            release();
-        }
-    }
-
     @Override
     public SocketAddress remoteAddress() {
         return isClosed() || !connected ? null : peer;
@@ -778,20 +661,36 @@ abstract class FdSock implements Sock {
 
     @Override
     public SocketAddress localAddress() {
+        return name(false);
+    }
+
+    private SocketAddress remoteName() {
+        return name(true);
+    }
+
+    /**
+     * The peer's name ({@code getpeername(2)}) or this socket's own ({@code getsockname(2)}),
+     * decoded; null if the socket is closed, the call fails, or it is this socket's name and the
+     * socket is an unbound Unix-domain one.
+     */
+    private SocketAddress name(boolean ofPeer) {
         if (!acquire()) {
             return null;
         }
         try {
             synchronized (ctl) {
+                MemorySegment addr = ctl.asSlice(Sys.ADDR, 128);
+                MemorySegment addrLen = ctl.asSlice(Sys.ADDR_LEN, 4);
                 ctl.set(ValueLayout.JAVA_INT, Sys.ADDR_LEN, 128);
-                if (Sys.getsockname(ctl, fd, ctl.asSlice(Sys.ADDR, 128), ctl.asSlice(Sys.ADDR_LEN, 4)) < 0) {
+                int rc = ofPeer ? Sys.getpeername(ctl, fd, addr, addrLen) : Sys.getsockname(ctl, fd, addr, addrLen);
+                if (rc < 0) {
                     return null;
                 }
                 int len = ctl.get(ValueLayout.JAVA_INT, Sys.ADDR_LEN);
-                if (af == Sys.AF_UNIX && len <= 2) {
+                if (!ofPeer && af == Sys.AF_UNIX && len <= 2) {
                     return null;                  // unbound
                 }
-                return SockAddr.decode(ctl.asSlice(Sys.ADDR, 128), len);
+                return SockAddr.decode(addr, len);
             }
         } finally {
             release();

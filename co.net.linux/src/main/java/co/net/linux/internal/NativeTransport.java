@@ -10,34 +10,60 @@ import java.net.StandardProtocolFamily;
 import java.util.Objects;
 
 /**
- * What the native transports ({@code "epoll"}, {@code "uring"}) share: stream sockets (TCP over
- * IPv4 and IPv6, Unix-domain) on raw descriptors made with {@code socket(2)}; datagram sockets are
- * made by the {@code nio} transport (UDP stays on nio). Thread-safe.
+ * A native transport, {@code "epoll"} ({@link EpollSock}s) or {@code "uring"} ({@link UringSock}s):
+ * stream sockets (TCP over IPv4 and IPv6, Unix-domain) on raw descriptors made with
+ * {@code socket(2)}; datagram sockets are made by the {@code nio} transport (UDP stays on nio). The
+ * two differ only in the socket class they make ({@link Sockets}). Thread-safe.
  */
-abstract class NativeTransport implements Transport {
+final class NativeTransport implements Transport {
+
+    /** The epoll transport's name. */
+    static final String EPOLL = "epoll";
+    /** The io_uring transport's name. */
+    static final String URING = "uring";
+
+    /** Makes a transport's socket around a descriptor. */
+    @FunctionalInterface
+    interface Sockets {
+        /**
+         * Wraps a descriptor.
+         *
+         * @param transport the transport that made it
+         * @param af its address family
+         * @param fd the descriptor, non-blocking
+         * @param connected true for an accepted connection, false for a fresh socket
+         * @return the socket
+         */
+        FdSock wrap(NativeTransport transport, int af, int fd, boolean connected);
+    }
 
     private final String name;
+    private final Sockets sockets;
 
-    NativeTransport(String name) {
+    NativeTransport(String name, Sockets sockets) {
         this.name = name;
+        this.sockets = sockets;
     }
 
     /**
-     * Wraps a fresh descriptor.
+     * Wraps a descriptor in this transport's socket class.
      *
      * @param af its address family
-     * @param fd the descriptor, non-blocking, not connected
+     * @param fd the descriptor, non-blocking
+     * @param connected true for an accepted connection
      * @return the socket
      */
-    abstract FdSock wrap(int af, int fd);
+    FdSock wrap(int af, int fd, boolean connected) {
+        return sockets.wrap(this, af, fd, connected);
+    }
 
     @Override
-    public final String name() {
+    public String name() {
         return name;
     }
 
     @Override
-    public final Sock socket(ProtocolFamily family, Sock.Type type) {
+    public Sock socket(ProtocolFamily family, Sock.Type type) {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(type, "type");
         if (type == Sock.Type.DATAGRAM) {
@@ -61,11 +87,11 @@ abstract class NativeTransport implements Transport {
             return null;
         }
         co.api.spi.CoContext.current().clearTimeout();
-        return wrap(af, fd);
+        return wrap(af, fd, false);
     }
 
     @Override
-    public final String toString() {
+    public String toString() {
         return name;
     }
 }

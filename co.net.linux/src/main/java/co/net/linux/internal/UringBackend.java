@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,10 +37,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>JDK channels ({@link co.api.IoEvent}, the nio transport) wait on a {@link co.api.spi.SelectorBackend}
  * whose epoll descriptor this ring polls ({@link JdkSelectorFd}): one blocking wait for both.
  *
+ * <p>Size note: about 470 lines in one class on purpose: the ring, its operation slots, the
+ * wake-up read and the JDK-selector poll are one scheduling thread's state, submitted and completed
+ * in one loop turn without locks.
+ *
  * <p>Thread rules: as {@link IoBackend}; {@link #wakeup()} from any thread, the rest on the
  * scheduling thread (which is the ring's single issuer).
  */
-final class UringBackend implements IoBackend {
+final class UringBackend extends NativeBackend {
 
     private static final System.Logger LOG = System.getLogger("co");
     private static final long WAKE = -1L;
@@ -76,8 +79,6 @@ final class UringBackend implements IoBackend {
     private boolean jdkArmed;
     private boolean closing;
     private boolean closed;
-    /** JDK channels' waits, in a selector whose epoll descriptor the ring polls. */
-    private final JdkChannels jdk;
     private int jdkFd = -1;
     /** The JDK selector's epoll descriptor polled readable: select, then poll it again. */
     private boolean jdkReady;
@@ -114,6 +115,7 @@ final class UringBackend implements IoBackend {
     }
 
     UringBackend(IoHost host, Ring ring) throws IOException {
+        super(host, "io_uring");
         this.host = host;
         this.ring = ring;
         this.scratch = arena.allocate(Sys.SCRATCH_SIZE, 8);
@@ -130,15 +132,11 @@ final class UringBackend implements IoBackend {
             free[freeCount++] = i;
         }
         armWake();
-        this.jdk = new JdkChannels(host, "io_uring", fd -> {
-            jdkFd = fd;
-            armJdk();
-        });
     }
 
     @Override
     public String name() {
-        return UringTransport.NAME;
+        return NativeTransport.URING;
     }
 
     /** The ring's setup flags, for diagnostics and the benchmarks' record. */
@@ -455,30 +453,17 @@ final class UringBackend implements IoBackend {
         }
     }
 
+    /** The ring polls the JDK selector's descriptor (re-armed after each completion). */
+    @Override
+    void watchJdk(int fd) {
+        jdkFd = fd;
+        armJdk();
+    }
+
     private void armJdk() {
         long at = sqe();
         ring.prep(at, Ring.OP_POLL_ADD, jdkFd, 0, 0, 0, JDK_SELECTOR);
         ring.opFlags(at, POLLIN);
         jdkArmed = true;
-    }
-
-    @Override
-    public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-        return jdk.await(channel, ops, timeoutMs);
-    }
-
-    @Override
-    public void release(SelectableChannel channel, int ops) {
-        jdk.release(channel, ops);
-    }
-
-    @Override
-    public void closed(SelectableChannel channel) {
-        jdk.closed(channel);
-    }
-
-    @Override
-    public void cancelKey(SelectableChannel channel, Runnable done) {
-        jdk.cancelKey(channel, done);
     }
 }

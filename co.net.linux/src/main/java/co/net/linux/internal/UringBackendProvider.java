@@ -1,8 +1,5 @@
 package co.net.linux.internal;
 
-import co.api.spi.IoBackend;
-import co.api.spi.IoBackendProvider;
-import co.api.spi.IoHost;
 import java.io.IOException;
 
 /**
@@ -17,26 +14,11 @@ import java.io.IOException;
  * {@code SINGLE_ISSUER|DEFER_TASKRUN}), {@code coop} ({@code SINGLE_ISSUER|COOP_TASKRUN}) or
  * {@code plain} (no flags); a set the kernel refuses falls back to the next.
  */
-public final class UringBackendProvider implements IoBackendProvider {
+public final class UringBackendProvider extends LinuxBackendProvider {
 
     /** Creates the provider; does no work. */
     public UringBackendProvider() {
-    }
-
-    @Override
-    public String name() {
-        return UringTransport.NAME;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return Availability.uringCause();
-    }
-
-    @Override
-    public IoBackend open(IoHost host) throws IOException {
-        Availability.requireForOpen(UringTransport.NAME, Availability.uringCause());
-        return new UringBackend(host, ring());
+        super(NativeTransport.URING, Availability::uringCause, host -> new UringBackend(host, ring()));
     }
 
     private static final int DEFER = Ring.SETUP_SINGLE_ISSUER | Ring.SETUP_DEFER_TASKRUN | Ring.SETUP_TASKRUN_FLAG

@@ -35,13 +35,8 @@ final class UringSock extends FdSock {
     private MemorySegment readBuf;
     private MemorySegment writeBuf;
 
-    UringSock(UringTransport transport, int af, int fd, boolean connected) {
+    UringSock(NativeTransport transport, int af, int fd, boolean connected) {
         super(transport, af, fd, connected);
-    }
-
-    @Override
-    FdSock accepted(int fd) {
-        return new UringSock((UringTransport) transport(), af, fd, true);
     }
 
     /** The calling coroutine's io_uring backend, or null. */

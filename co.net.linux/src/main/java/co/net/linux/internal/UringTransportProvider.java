@@ -9,32 +9,18 @@ import co.api.spi.TransportProvider;
  * run (off Linux, without native access, {@code kernel.io_uring_disabled}, a seccomp filter, a
  * kernel older than 5.11), and says why.
  */
-public final class UringTransportProvider implements TransportProvider {
+public final class UringTransportProvider extends LinuxProvider implements TransportProvider {
 
-    private static final Transport TRANSPORT = new UringTransport();
+    private static final Transport TRANSPORT = new NativeTransport(NativeTransport.URING, UringSock::new);
 
     /** Creates the provider; does no work. */
     public UringTransportProvider() {
-    }
-
-    @Override
-    public String name() {
-        return UringTransport.NAME;
+        super(NativeTransport.URING, Availability::uringCause);
     }
 
     @Override
     public String fallback() {
-        return EpollTransport.NAME;
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY_BY_NAME_ONLY;
-    }
-
-    @Override
-    public Throwable unavailabilityCause() {
-        return Availability.uringCause();
+        return NativeTransport.EPOLL;
     }
 
     @Override

@@ -10,6 +10,7 @@ import co.api.spi.Errors;
 import co.api.spi.IoLoop;
 import co.api.spi.Poller;
 import co.api.spi.SockEdges;
+import co.api.spi.SockWaiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ProtocolFamily;
@@ -19,7 +20,6 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What every NIO socket shares: the closed flag, the record of threads waiting in the socket so
@@ -31,13 +31,12 @@ import java.util.concurrent.locks.LockSupport;
  * at the first wait. The poller interest is released once, when the operation ends (co's
  * {@code ~IoEvent}).
  *
- * <p><b>Close from another thread.</b> A waiter stores its thread in {@link #reader} or
- * {@link #writer} (or, when a second waiter of the same kind comes, in {@link #others}) before it
- * reads {@link #closed}; {@link #close()} sets {@code closed} before it reads those fields. All are
- * volatile, so (sequential consistency of volatile accesses) either the waiter sees {@code closed}
- * and does not park, or the closer sees the waiter and unparks it; an unpark that comes before the
- * park leaves a permit, so the park returns at once. The woken waiter sees {@code closed} and fails
- * with {@link Errno#EBADF}.
+ * <p><b>Close from another thread.</b> {@link SockWaiters}' protocol: a waiter publishes its
+ * thread before it reads {@link #closed}; {@link #close()} sets {@code closed} before it wakes the
+ * published waiters. All are volatile, so (sequential consistency of volatile accesses) either the
+ * waiter sees {@code closed} and does not park, or the closer sees the waiter and unparks it; an
+ * unpark that comes before the park leaves a permit, so the park returns at once. The woken waiter
+ * sees {@code closed} and fails with {@link Errno#EBADF}.
  *
  * <p>Thread safety: data calls may run on several threads at once (one reader and one writer is the
  * intended use); {@link #close()} may be called from any thread at any time.
@@ -45,18 +44,12 @@ import java.util.concurrent.locks.LockSupport;
 abstract class NioSock implements Sock {
 
     private static final VarHandle CLOSED;
-    private static final VarHandle READER;
-    private static final VarHandle WRITER;
-    private static final VarHandle OTHERS;
     private static final VarHandle MORE_POLLERS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CLOSED = l.findVarHandle(NioSock.class, "closed", boolean.class);
-            READER = l.findVarHandle(NioSock.class, "reader", Thread.class);
-            WRITER = l.findVarHandle(NioSock.class, "writer", Thread.class);
-            OTHERS = l.findVarHandle(NioSock.class, "others", Set.class);
             MORE_POLLERS = l.findVarHandle(NioSock.class, "morePollers", Set.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -68,12 +61,8 @@ abstract class NioSock implements Sock {
 
     /** Set once by {@link #close()}; volatile, see the class comment for the ordering argument. */
     private volatile boolean closed;
-    /** The thread waiting to read or accept, if any. */
-    private volatile Thread reader;
-    /** The thread waiting to write or connect, if any. */
-    private volatile Thread writer;
-    /** Further waiters (rare: two coroutines receiving on one socket); created on first need. */
-    private volatile Set<Thread> others;
+    /** The threads waiting in this socket, for {@link #close()} to wake (see the class comment). */
+    private final SockWaiters waiters = new SockWaiters();
     /**
      * The pollers that waited on this socket's channels (usually one; two when a reader and a
      * writer run on different schedulers), each asked by {@link #close()} to cancel its key on its
@@ -124,18 +113,7 @@ abstract class NioSock implements Sock {
         }
         NioTransportProvider.OPEN_SOCKS.remove(this);
         closeChannels();
-        wake((Thread) READER.getVolatile(this));
-        wake((Thread) WRITER.getVolatile(this));
-        Set<Thread> more = others;
-        if (more != null) {
-            more.forEach(NioSock::wake);
-        }
-    }
-
-    private static void wake(Thread t) {
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        waiters.wakeAll();
     }
 
     @Override
@@ -178,13 +156,8 @@ abstract class NioSock implements Sock {
      * @return true to retry the operation; false with the error set
      */
     final boolean await(Poller poller, SelectableChannel ch, int ops, int ms, boolean read) {
-        Thread me = Thread.currentThread();
-        VarHandle slot = read ? READER : WRITER;
         // Publish the waiter before reading `closed` (see the class comment).
-        boolean inSlot = slot.compareAndSet(this, null, me);
-        if (!inSlot) {
-            othersSet().add(me);
-        }
+        boolean inSlot = waiters.publish(read);
         try {
             if (closed) {
                 closedError();
@@ -201,31 +174,9 @@ abstract class NioSock implements Sock {
             }
             throw e;
         } finally {
-            if (inSlot) {
-                slot.setVolatile(this, null);
-            } else {
-                others.remove(me);
-            }
+            waiters.unpublish(read, inSlot);
         }
-        if (closed) {
-            closedError();
-            return false;
-        }
-        if (me.isInterrupted()) {
-            // park returns at once while the interrupt flag is set: waiting again would spin.
-            Errors.fail(Errno.EINTR, "interrupted");
-            return false;
-        }
-        return true;
-    }
-
-    private Set<Thread> othersSet() {
-        Set<Thread> s = others;
-        if (s == null) {
-            Set<Thread> fresh = ConcurrentHashMap.newKeySet();
-            s = OTHERS.compareAndSet(this, null, fresh) ? fresh : others;
-        }
-        return s;
+        return SockWaiters.afterWait(closed);
     }
 
     /**
