@@ -134,10 +134,12 @@ final class StallWatchdog implements Runnable {
         boolean first = !inStall[i];
         inStall[i] = true;
         nextReport[i] = held * 2;
+        report(s, held, first, now);
         if (first) {
+            // Counted after the report, so that whoever reads stalls >= 1 knows the JFR event is
+            // committed and the warning logged (a recording stopped on seeing the count keeps it).
             STALLS.setOpaque(stalls, i, stalls[i] + 1);
         }
-        report(s, held, first, now);
     }
 
     private void report(AffineScheduler s, long heldNanos, boolean first, long now) {

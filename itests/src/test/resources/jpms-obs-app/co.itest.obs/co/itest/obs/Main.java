@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs coroutines (one of them holds its scheduler 400 ms), then prints what co's observability
+ * Runs coroutines (one of them holds its scheduler until the watchdog reports it), then prints what co's observability
  * gave: the metrics API always; the MXBeans when java.management is resolved; the stall event when
  * jdk.jfr is resolved. Exit status 0 unless something threw.
  */
@@ -29,8 +29,10 @@ public final class Main {
         }
         CountDownLatch stalled = new CountDownLatch(1);
         Co.go(() -> {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
-            while (System.nanoTime() - end < 0) {
+            // Holds the scheduling thread until the watchdog has reported the stall (it counts a
+            // stall only once its JFR event and warning are out), at most 30 s.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Co.metrics().stalls() == 0 && System.nanoTime() - end < 0) {
                 Thread.onSpinWait(); // holds the scheduling thread: a stall
             }
             stalled.countDown();
