@@ -86,8 +86,8 @@ public final class Co {
 
     /**
      * Starts a coroutine that runs {@code f} (co's {@code go(f)}), on {@link #nextScheduler()}.
-     * Never blocks; a coroutine that spawns a flood onto its own scheduler may yield here (see
-     * {@link Scheduler#go(Runnable)}).
+     * Does not wait for the coroutine; a spawner far ahead of the scheduler may yield or park here
+     * briefly (back-pressure, see {@link Scheduler#go(Runnable)}).
      *
      * @param f the coroutine body; an exception escaping it goes to the uncaught-exception handler
      * @throws NullPointerException if {@code f} is null

@@ -22,13 +22,20 @@ public interface Scheduler {
     int id();
 
     /**
-     * Starts a coroutine on this scheduler (co's {@code add_new_task}). Does not block; the
-     * coroutine runs later on this scheduler's thread.
+     * Starts a coroutine on this scheduler (co's {@code add_new_task}). Does not wait for the
+     * coroutine, which runs later on this scheduler's thread. On the {@code affine} provider the
+     * coroutines one thread starts here begin to run in the order of its calls.
      *
-     * <p>Back-pressure: when a coroutine starts coroutines on its own scheduler while hundreds of
-     * tasks already wait to run there, the caller yields (as {@link Thread#yield()}) after the
-     * start, so that a spawning loop cannot pile up an unbounded backlog of threads that have not
-     * run yet. Like a Go goroutine, a coroutine may therefore be switched out at this call.
+     * <p>Back-pressure: a spawner faster than the scheduler is slowed down, so that a spawning loop
+     * cannot pile up an unbounded backlog of coroutines that have not run yet (each one is a thread
+     * the garbage collector must copy). When a coroutine starts coroutines on its own scheduler
+     * while hundreds of tasks already wait to run there, the caller yields (as
+     * {@link Thread#yield()}) after the start; like a Go goroutine, a coroutine may therefore be
+     * switched out at this call. On the {@code affine} provider, when another thread (a plain
+     * thread, or a coroutine of another scheduler) starts one while thousands of this scheduler's
+     * coroutines wait to begin, the caller parks until half of them have begun. It never waits for
+     * a scheduler that begins none for 100 ms (one whose thread a coroutine holds): it goes on
+     * queueing until that scheduler moves again.
      *
      * @param task what the coroutine runs; an exception escaping it is reported to
      *     {@link Co#setUncaughtExceptionHandler the uncaught-exception handler}

@@ -4,6 +4,7 @@ import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,8 +39,7 @@ final class Coroutine implements Runnable {
 
     /**
      * {@link Scheduler#go} of every scheduler of both runtimes: refuses a null task and a stopped
-     * runtime, numbers the coroutine ({@code sequence × count + scheduler id}, so that ids are unique
-     * across the runtime's {@code count} schedulers) and starts it.
+     * runtime, numbers the coroutine ({@link #nextSequence}, {@link #id}) and starts it.
      *
      * @param factory makes the (virtual) thread
      * @param runtime the runtime, which must not be stopped
@@ -52,12 +52,40 @@ final class Coroutine implements Runnable {
      */
     static void go(ThreadFactory factory, CoRuntime runtime, Scheduler scheduler, AtomicLong sequence,
             int count, Runnable task, Coroutines list) {
+        long coroutineId = id(nextSequence(runtime, sequence, task), count, scheduler.id());
+        start(factory, new CoContext(runtime, scheduler, coroutineId), task, list);
+    }
+
+    /**
+     * The checks of {@link #go} and the taking of a number, without the start: refuses a null task
+     * and a stopped runtime, and takes the next number of a scheduler's coroutine counter. From
+     * this call on the coroutine counts as spawned in the runtime's metrics.
+     *
+     * @param runtime the runtime, which must not be stopped
+     * @param sequence the scheduler's coroutine counter
+     * @param task the body, checked for null
+     * @return the coroutine's number on its scheduler, for {@link #id}
+     * @throws IllegalStateException if the runtime has been stopped
+     */
+    static long nextSequence(CoRuntime runtime, AtomicLong sequence, Runnable task) {
         Objects.requireNonNull(task, "task");
         if (runtime.isStopped()) {
             throw new IllegalStateException("co: the runtime has been stopped");
         }
-        long coroutineId = sequence.getAndIncrement() * count + scheduler.id();
-        start(factory, new CoContext(runtime, scheduler, coroutineId), task, list);
+        return sequence.getAndIncrement();
+    }
+
+    /**
+     * A coroutine id: {@code sequence × count + scheduler id}, unique across the runtime's
+     * {@code count} schedulers.
+     *
+     * @param sequence the coroutine's number on its scheduler
+     * @param count how many schedulers the runtime has
+     * @param schedulerId the scheduler's id
+     * @return the id
+     */
+    static long id(long sequence, int count, int schedulerId) {
+        return sequence * count + schedulerId;
     }
 
     /**
@@ -71,12 +99,27 @@ final class Coroutine implements Runnable {
     static void start(ThreadFactory factory, CoContext context, Runnable task, Coroutines list) {
         Thread t = factory.newThread(new Coroutine(context, task, list));
         t.setName(list.threadName);
-        t.setUncaughtExceptionHandler(context);
         t.start();
+    }
+
+    /**
+     * Creates and starts a coroutine thread with {@code starter}, whose thread factory must name it
+     * {@code list.threadName}.
+     *
+     * @param starter creates and starts the (virtual) thread
+     * @param context the coroutine's context
+     * @param task the body
+     * @param list the live-coroutine list of its scheduler
+     */
+    static void startIn(Executor starter, CoContext context, Runnable task, Coroutines list) {
+        starter.execute(new Coroutine(context, task, list));
     }
 
     @Override
     public void run() {
+        // Set here, by the thread itself before any user code, rather than by its starter: a
+        // thread-per-task executor starts the thread it creates at once.
+        Thread.currentThread().setUncaughtExceptionHandler(context);
         list.enter(this);
         // JFR co.CoroutineLifetime: one volatile read per coroutine while no recording runs.
         Object lifetime = JfrGate.recording ? JfrLifetime.begin(context) : null;
