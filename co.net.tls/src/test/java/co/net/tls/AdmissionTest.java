@@ -127,11 +127,7 @@ class AdmissionTest {
             assertEquals(0, Coroutines.await(bEnd).value());
             assertEquals(0, Coroutines.await(cEnd).value());
             // The places came back: a fourth connection is accepted and served.
-            CompletableFuture<Outcome> d = client(at);
-            Sock ds = accept(co, listener);
-            CompletableFuture<Outcome> dEnd = co.go(() -> serve(ds));
-            assertEquals(2, d.get(30, TimeUnit.SECONDS).value());
-            assertEquals(0, Coroutines.await(dEnd).value());
+            assertOneMoreIsServed(co, listener, at);
         }
     }
 
@@ -162,12 +158,17 @@ class AdmissionTest {
             silent.close();
             assertEquals(-1, Coroutines.await(silentEnd).value());
             assertEquals(-1, b.get(30, TimeUnit.SECONDS).value());
-            CompletableFuture<Outcome> d = client(at);
-            Sock ds = accept(co, listener);
-            CompletableFuture<Outcome> dEnd = co.go(() -> serve(ds));
-            assertEquals(2, d.get(30, TimeUnit.SECONDS).value());
-            assertEquals(0, Coroutines.await(dEnd).value());
+            assertOneMoreIsServed(co, listener, at);
         }
+    }
+
+    /** One more client connects, is accepted and served, and its echo comes back. */
+    private void assertOneMoreIsServed(Coroutines co, Sock listener, InetSocketAddress at) throws Exception {
+        CompletableFuture<Outcome> d = client(at);
+        Sock ds = accept(co, listener);
+        CompletableFuture<Outcome> dEnd = co.go(() -> serve(ds));
+        assertEquals(2, d.get(30, TimeUnit.SECONDS).value());
+        assertEquals(0, Coroutines.await(dEnd).value());
     }
 
     @Test
