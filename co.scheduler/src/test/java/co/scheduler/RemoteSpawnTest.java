@@ -269,6 +269,49 @@ class RemoteSpawnTest {
         }
     }
 
+    /**
+     * A coroutine started from a plain thread has what a thread started there would have: that
+     * thread's context class loader and inheritable thread-locals, and not those of the thread
+     * that made the runtime (whose scheduling threads create handed-over coroutines).
+     */
+    @Test
+    void aHandedOverCoroutineInheritsFromItsSpawnerOnly() throws Exception {
+        InheritableThreadLocal<String> tag = new InheritableThreadLocal<>();
+        CoRuntime[] made = new CoRuntime[1];
+        Thread maker = Thread.ofPlatform().start(() -> {
+            tag.set("runtime maker");
+            made[0] = Runtimes.create("affine", 1);
+        });
+        maker.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(maker.isAlive());
+        CoRuntime rt = made[0];
+        try {
+            Scheduler s = rt.schedulers().get(0);
+            ClassLoader mine = new ClassLoader(getClass().getClassLoader()) { };
+            List<String> seen = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(2);
+            Runnable look = () -> {
+                seen.add(tag.get() + " " + (Thread.currentThread().getContextClassLoader() == mine));
+                done.countDown();
+            };
+            Thread plain = Thread.ofPlatform().inheritInheritableThreadLocals(false).unstarted(() -> s.go(look));
+            plain.setContextClassLoader(mine);
+            plain.start();
+            plain.join(TimeUnit.SECONDS.toMillis(30));
+            Thread tagged = Thread.ofPlatform().unstarted(() -> {
+                tag.set("spawner");
+                s.go(look);
+            });
+            tagged.setContextClassLoader(mine);
+            tagged.start();
+            tagged.join(TimeUnit.SECONDS.toMillis(30));
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            assertEquals(List.of("null true", "spawner true"), seen);
+        } finally {
+            rt.stop();
+        }
+    }
+
     private static Thread threadNamed(String name) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals(name)) {

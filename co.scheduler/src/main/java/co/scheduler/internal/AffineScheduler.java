@@ -160,7 +160,9 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         this.runtime = runtime;
         this.id = id;
         this.count = count;
-        this.thread = new Thread(this, threadName);
+        // Inheritable thread-locals of whoever made the runtime are not the coroutines' business:
+        // the coroutines this thread creates for other threads' go would inherit them.
+        this.thread = Thread.ofPlatform().name(threadName).inheritInheritableThreadLocals(false).unstarted(this);
         this.live = new Coroutines(false, "coroutine@" + threadName);
         this.starter = Executors.newThreadPerTaskExecutor(CarrierThreads.builder(this).name(live.threadName).factory());
         this.thread.setDaemon(true);
@@ -193,8 +195,8 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
      * Starts a coroutine. From this scheduling thread or one of its coroutines: creates and starts
      * it here (its first run queues locally), with the back-pressure the interface describes. From
      * any other thread (a plain thread, a coroutine of another scheduler): takes the coroutine's id
-     * and hands only the task over; this scheduling thread creates, starts and first runs it (a
-     * {@link Spawn}), so that creating a virtual thread and its first hand-off happen on the thread
+     * and hands the coroutine over; this scheduling thread creates its thread, starts and first runs
+     * it (see {@link #startHandedOver}), so that creating a virtual thread and its first hand-off happen on the thread
      * that runs it and the spawner pays one queue node. The coroutines one thread starts here begin
      * to run in the order of its calls.
      *
@@ -230,7 +232,18 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         if (stopping) {
             return; // as execute drops a continuation queued after stop
         }
-        remote.offer(new Spawn(task, Coroutine.id(seq, count, id)));
+        CoContext context = new CoContext(runtime, this, Coroutine.id(seq, count, id));
+        Thread spawner = Thread.currentThread();
+        if (CarrierThreads.hasInheritableThreadLocals(spawner)) {
+            // Its coroutine must inherit them as a thread it starts would: made here, by the
+            // spawner. Its first run queues behind the coroutines handed over before, so the
+            // order holds.
+            Coroutine.startIn(starter, Coroutine.of(context, task, live, null));
+            return;
+        }
+        // Made by this scheduling thread, which has no inheritable thread-locals either; the
+        // context class loader is carried over.
+        remote.offer(Coroutine.of(context, task, live, spawner.getContextClassLoader()));
         wakeIfSleeping();
     }
 
@@ -261,38 +274,25 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 
     /** Creates and starts a coroutine; on this scheduling thread (the loop or a coroutine) only. */
     private void startHere(long coroutineId, Runnable task) {
-        Coroutine.startIn(starter, new CoContext(runtime, this, coroutineId), task, live);
+        Coroutine.startIn(starter, Coroutine.of(new CoContext(runtime, this, coroutineId), task, live, null));
     }
 
     /**
-     * A coroutine handed over by another thread's {@link #go}: the task and its id. Run by the loop
-     * like any remote task.
+     * Starts a coroutine another thread's {@link #go} handed over (made there, with its context, so
+     * that the spawner rather than this thread pays for them), then runs its first continuation at
+     * once: {@code Thread.start} called here queues exactly that continuation at the tail of the
+     * local queue, and taking it back from there starts the coroutine in the order of its place in
+     * the remote queue. After {@link #stop} it does nothing: the coroutine is dropped, as a
+     * continuation queued at stop is, and no thread is made for it. On this scheduling thread only.
      */
-    private final class Spawn implements Runnable {
-        private final Runnable task;
-        private final long coroutineId;
-
-        Spawn(Runnable task, long coroutineId) {
-            this.task = task;
-            this.coroutineId = coroutineId;
+    private void startHandedOver(Coroutine c) {
+        if (stopping) {
+            return;
         }
-
-        /**
-         * Creates and starts the coroutine on this scheduling thread, then runs its first
-         * continuation at once: {@code Thread.start} called here queues exactly that continuation at
-         * the tail of the local queue, and taking it back from there starts the coroutine in the
-         * order of its node in the remote queue. After {@link #stop} it does nothing.
-         */
-        @Override
-        public void run() {
-            if (stopping) {
-                return; // dropped, as a continuation queued at stop is, and no thread is made for it
-            }
-            int before = local.size();
-            startHere(coroutineId, task);
-            if (local.size() == before + 1) {
-                local.pollLast().run();
-            }
+        int before = local.size();
+        Coroutine.startIn(starter, c);
+        if (local.size() == before + 1) {
+            local.pollLast().run();
         }
     }
 
@@ -405,7 +405,12 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
                 break;
             }
             resumes++;
-            runTask(r);
+            if (r instanceof Coroutine c) {
+                // A coroutine handed over by another thread's go, not a task to run here.
+                startRemote(c);
+            } else {
+                runTask(r);
+            }
         }
         long now = System.nanoTime();
         timers.fireDue(now);
@@ -540,6 +545,15 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             LockSupport.unpark(job.owner);
         }
         return true;
+    }
+
+    private void startRemote(Coroutine c) {
+        try {
+            startHandedOver(c);
+        } catch (Throwable t) {
+            // No thread could be made (out of memory): the spawn is lost and reported; the loop goes on.
+            UncaughtExceptions.report(Thread.currentThread(), c.context.id(), t);
+        }
     }
 
     private static void runTask(Runnable r) {

@@ -1,5 +1,7 @@
 package co.scheduler.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
@@ -20,6 +22,20 @@ public final class CarrierThreads {
 
     private static final Constructor<?> BUILDER;
     private static final Throwable CAUSE;
+    /** {@code Thread.inheritableThreadLocals}, or null if it cannot be read. */
+    private static final VarHandle INHERITABLE;
+
+    static {
+        VarHandle h = null;
+        try {
+            h = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "inheritableThreadLocals",
+                            Class.forName("java.lang.ThreadLocal$ThreadLocalMap"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Not opened, or a JDK without the field: every thread is taken to have some.
+        }
+        INHERITABLE = h;
+    }
 
     static {
         Constructor<?> ctor = null;
@@ -46,6 +62,18 @@ public final class CarrierThreads {
     }
 
     private CarrierThreads() {
+    }
+
+    /**
+     * Tells whether a thread holds values of inheritable thread-locals, which a thread it creates
+     * would inherit. True when that cannot be read (java.lang not opened, or a JDK that keeps them
+     * elsewhere).
+     *
+     * @param t the thread, normally the caller
+     * @return false only if {@code t} certainly has none
+     */
+    public static boolean hasInheritableThreadLocals(Thread t) {
+        return INHERITABLE == null || INHERITABLE.get(t) != null;
     }
 
     /**

@@ -26,15 +26,21 @@ final class Coroutine implements Runnable {
     final CoContext context;
     private final Runnable task;
     private final Coroutines list;
+    /**
+     * The context class loader to take as it begins, or null to keep the one its thread inherited
+     * from the thread that created it: set when the creating thread is not the spawner.
+     */
+    private final ClassLoader loader;
     /** The coroutine's thread; set by the thread itself when it starts. */
     Thread thread;
     Coroutine prev;
     Coroutine next;
 
-    private Coroutine(CoContext context, Runnable task, Coroutines list) {
+    private Coroutine(CoContext context, Runnable task, Coroutines list, ClassLoader loader) {
         this.context = context;
         this.task = task;
         this.list = list;
+        this.loader = loader;
     }
 
     /**
@@ -97,29 +103,45 @@ final class Coroutine implements Runnable {
      * @param list the live-coroutine list of its scheduler, which also names the thread
      */
     static void start(ThreadFactory factory, CoContext context, Runnable task, Coroutines list) {
-        Thread t = factory.newThread(new Coroutine(context, task, list));
+        Thread t = factory.newThread(new Coroutine(context, task, list, null));
         t.setName(list.threadName);
         t.start();
     }
 
     /**
      * Creates and starts a coroutine thread with {@code starter}, whose thread factory must name it
-     * {@code list.threadName}.
+     * after the coroutine's list ({@code Coroutines.threadName}).
      *
      * @param starter creates and starts the (virtual) thread
+     * @param coroutine the coroutine, made by {@link #of}
+     */
+    static void startIn(Executor starter, Coroutine coroutine) {
+        starter.execute(coroutine);
+    }
+
+    /**
+     * A coroutine not yet started (for {@link #startIn}).
+     *
      * @param context the coroutine's context
      * @param task the body
      * @param list the live-coroutine list of its scheduler
+     * @param loader the context class loader it takes as it begins (the spawner's, when another
+     *     thread will create it), or null to keep the one inherited from the thread that creates it
+     * @return the coroutine
      */
-    static void startIn(Executor starter, CoContext context, Runnable task, Coroutines list) {
-        starter.execute(new Coroutine(context, task, list));
+    static Coroutine of(CoContext context, Runnable task, Coroutines list, ClassLoader loader) {
+        return new Coroutine(context, task, list, loader);
     }
 
     @Override
     public void run() {
         // Set here, by the thread itself before any user code, rather than by its starter: a
         // thread-per-task executor starts the thread it creates at once.
-        Thread.currentThread().setUncaughtExceptionHandler(context);
+        Thread me = Thread.currentThread();
+        me.setUncaughtExceptionHandler(context);
+        if (loader != null) {
+            me.setContextClassLoader(loader);
+        }
         list.enter(this);
         // JFR co.CoroutineLifetime: one volatile read per coroutine while no recording runs.
         Object lifetime = JfrGate.recording ? JfrLifetime.begin(context) : null;
