@@ -23,8 +23,10 @@ public interface Scheduler {
 
     /**
      * Starts a coroutine on this scheduler (co's {@code add_new_task}). Does not wait for the
-     * coroutine, which runs later on this scheduler's thread. On the {@code affine} provider the
-     * coroutines one thread starts here begin to run in the order of its calls.
+     * coroutine, which runs later on this scheduler's thread. The coroutine takes the caller's
+     * context class loader and the values of its {@link InheritableThreadLocal}s, as a thread the
+     * caller started would. On the {@code affine} provider the coroutines one thread starts here
+     * begin to run in the order of its calls.
      *
      * <p>Back-pressure: a spawner faster than the scheduler is slowed down, so that a spawning loop
      * cannot pile up an unbounded backlog of coroutines that have not run yet (each one is a thread
