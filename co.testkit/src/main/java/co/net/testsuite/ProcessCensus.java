@@ -71,11 +71,19 @@ public final class ProcessCensus {
      * Returns how many virtual threads are alive, from a JSON thread dump of the whole process (the
      * JDK tracks every virtual thread for it unless {@code -Djdk.trackAllThreads=false}).
      *
+     * <p>It first asks for a full garbage collection ({@link System#gc()}). The dump lists the
+     * threads of every thread container still reachable, and co's affine schedulers start their
+     * coroutines in a container of their own that the JDK's registry holds weakly. A coroutine left
+     * parked by a runtime stopped earlier (an earlier test's) is therefore listed until a
+     * collection drops that runtime, and a count taken before such a collection would not match
+     * one taken after it.
+     *
      * @return the count
      * @throws IOException if the dump cannot be written or read
      * @throws IllegalStateException where the JVM has no thread dump bean
      */
     public static int liveVirtualThreads() throws IOException {
+        System.gc();
         Path dir = Files.createTempDirectory("co-census");
         Path file = dir.resolve("threads.json");
         try {
