@@ -32,7 +32,10 @@ public final class FaultProxy implements AutoCloseable {
         NONE,
         /** Delays every chunk by a few milliseconds, in both directions. */
         DELAY,
-        /** Writes every byte as its own TCP segment, in both directions. */
+        /**
+         * Writes in tiny TCP segments (1 to {@value FaultProxy#MAX_SEGMENT} bytes, in turn), in both
+         * directions.
+         */
         SEGMENT,
         /** From the offset on, stops relaying server to client for longer than the timeouts, then resumes. */
         STALL,
@@ -52,6 +55,13 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Largest segment of {@link Fault#SEGMENT}. Not one byte each: a relay writing 8 KiB as 8,192
+     * system calls never blocks and, on the JDK's default scheduler (whose virtual threads are not
+     * preempted), held a carrier for so long that, in the long soak on 2 cores, other relays' threads
+     * went unscheduled for more than the clients' 3 s timeouts.
+     */
+    static final int MAX_SEGMENT = 31;
     /** Largest delay of {@link Fault#DELAY}, per chunk. */
     private static final int MAX_DELAY_MS = 5;
     private static final int CHUNK = 16 * 1024;
@@ -311,8 +321,10 @@ public final class FaultProxy implements AutoCloseable {
                 Thread.sleep(delayMs);
             }
             if (fault == Fault.SEGMENT) {
-                for (int i = from; i < n; i++) {
-                    out.write(buf, i, 1);   // TCP_NODELAY: one segment each
+                // TCP_NODELAY: one segment per write, of 1, 2, ... MAX_SEGMENT bytes in turn.
+                int size = 1;
+                for (int i = from; i < n; i += size, size = size % MAX_SEGMENT + 1) {
+                    out.write(buf, i, Math.min(size, n - i));
                 }
             } else {
                 out.write(buf, from, n - from);
