@@ -8,6 +8,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The JDK {@link Selector} backend of one scheduling thread (co's default, {@code "nio"}): the
@@ -35,6 +36,11 @@ public final class SelectorBackend implements IoBackend {
     private final ConcurrentLinkedQueue<Object[]> cancels = new ConcurrentLinkedQueue<>();
     /** Set by {@link #close()}: from then on a {@link #cancelKey} runs on its caller's thread. */
     private volatile boolean closing;
+    /**
+     * True from a wake-up of the selector by any thread until the host's next selection returns
+     * (see {@link #wakeOnce}).
+     */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
 
     /** The attachment of each selection key: who waits for which side. */
     private static final class Interest {
@@ -76,6 +82,7 @@ public final class SelectorBackend implements IoBackend {
         } catch (ClosedSelectorException e) {
             throw new IOException("co: the selector was closed", e);
         }
+        wakePending.set(false);   // before the queues are read: a later waker wakes again
         cancelRequested();
         return readyCount;
     }
@@ -92,6 +99,7 @@ public final class SelectorBackend implements IoBackend {
         } catch (ClosedSelectorException e) {
             throw new IOException("co: the selector was closed", e);
         }
+        wakePending.set(false);
         cancelRequested();   // a cancelKey's wake-up ended this wait: its channel closes now
         return readyCount;
     }
@@ -103,7 +111,26 @@ public final class SelectorBackend implements IoBackend {
 
     @Override
     public void wakeup() {
-        selector.wakeup();
+        wakeOnce();
+    }
+
+    /**
+     * Wakes the selector unless another thread has done so since its last selection. Any thread.
+     *
+     * <p>Why at most one: {@code Selector.wakeup()} takes a monitor of the selector, and on JDK 24+
+     * a monitor released while several threads wait for it may be handed to a waiting virtual
+     * thread. Were a scheduling thread and one of its own coroutines both waiting for it (both
+     * waking another scheduler, say, one from its loop and one from a {@code close}), the hand-over
+     * could go to the coroutine, which can only run on that very scheduling thread, blocked in the
+     * wait: seen once in the 10,000-client TLS storm, with a scheduling thread blocked in
+     * {@code EPollSelectorImpl.wakeup} for good. With one waker at a time the selector's own thread,
+     * which clears the wake-up under the same monitor and never waits for a coroutine, is the only
+     * other party.
+     */
+    private void wakeOnce() {
+        if (!wakePending.get() && wakePending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
     }
 
     @Override
@@ -131,7 +158,7 @@ public final class SelectorBackend implements IoBackend {
         if (closing) {
             cancelRequested();   // the loop is gone or going: whoever gets an entry first runs it
         } else {
-            selector.wakeup();
+            wakeOnce();
         }
     }
 
@@ -213,7 +240,7 @@ public final class SelectorBackend implements IoBackend {
         // Without looking the key up: that takes the channel's key-set monitor, which only this
         // scheduling thread should take (see cancelKey). A needless wake-up costs one selection.
         if (!host.isHostThread()) {
-            selector.wakeup();
+            wakeOnce();
         }
     }
 
