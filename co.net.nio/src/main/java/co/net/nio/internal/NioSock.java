@@ -11,6 +11,7 @@ import co.api.spi.IoLoop;
 import co.api.spi.Poller;
 import co.api.spi.SockEdges;
 import co.api.spi.SockWaiters;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ProtocolFamily;
@@ -18,8 +19,11 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every NIO socket shares: the closed flag, the record of threads waiting in the socket so
@@ -219,7 +223,7 @@ abstract class NioSock implements Sock {
      * @param ch the channel
      */
     final void closeChannel(SelectableChannel ch) {
-        java.util.List<Poller> pollers = new java.util.ArrayList<>(2);
+        List<Poller> pollers = new ArrayList<>(2);
         Poller a = poller1;
         Poller b = poller2;
         if (a != null) {
@@ -236,13 +240,12 @@ abstract class NioSock implements Sock {
                 }
             }
         }
-        java.util.concurrent.atomic.AtomicInteger left =
-                new java.util.concurrent.atomic.AtomicInteger(pollers.size() + 1);
+        AtomicInteger left = new AtomicInteger(pollers.size() + 1);
         Runnable last = () -> {
             if (left.decrementAndGet() == 0) {
                 try {
                     ch.close();
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // closing never fails in a way the caller could act on
                 }
                 for (Poller p : pollers) {
