@@ -106,10 +106,10 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     /** Set by the runtime before {@link #start}; Thread.start publishes it to the loop. */
     private IoBackend backend;
     /**
-     * Creates and starts this scheduler's coroutines, on this scheduling thread only (see
-     * {@link #startHere}): a thread-per-task executor of virtual threads whose scheduler is this
+     * Creates and starts this scheduler's coroutines (see {@link #startHere}): a thread-per-task executor of virtual threads whose scheduler is this
      * one. It is also their JDK thread container, so a JDK thread dump lists them, and its set of
-     * live threads is touched by this thread alone; a plain {@code Thread.start} would add every
+     * live threads is touched by this thread (and by a spawner with inheritable thread-locals, see
+     * {@link #go}); a plain {@code Thread.start} would add every
      * coroutine to the JDK's one process-wide set of virtual threads, which all scheduling threads
      * write to and which, measured, took over a third of a scheduler's time in a spawn benchmark.
      */
@@ -196,9 +196,11 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
      * it here (its first run queues locally), with the back-pressure the interface describes. From
      * any other thread (a plain thread, a coroutine of another scheduler): takes the coroutine's id
      * and hands the coroutine over; this scheduling thread creates its thread, starts and first runs
-     * it (see {@link #startHandedOver}), so that creating a virtual thread and its first hand-off happen on the thread
-     * that runs it and the spawner pays one queue node. The coroutines one thread starts here begin
-     * to run in the order of its calls.
+     * it (see {@link #startHandedOver}), so that creating a virtual thread and its first hand-off
+     * happen on the thread that runs it, and the spawner only makes the coroutine's record and a
+     * queue node. A spawner holding inheritable thread-local values creates the thread itself, so
+     * that the coroutine inherits them. The coroutines one thread starts here begin to run in the
+     * order of its calls.
      *
      * <p>Back-pressure on other threads: when more than {@link #REMOTE_SPAWN_BOUND} coroutines of
      * this scheduler have an id and have not begun to run, the spawner waits (parks in short steps)
