@@ -25,7 +25,8 @@ public final class ChildJvm {
     }
 
     /**
-     * Builds the command that runs {@code main} with {@code args}.
+     * Builds the command that runs {@code main} with {@code args} in a JVM that starts quickly
+     * (C1 only, serial GC): for a short-lived child.
      *
      * @param main the main class
      * @param jvmArgs extra JVM options
@@ -33,12 +34,35 @@ public final class ChildJvm {
      * @return the command
      */
     public static List<String> command(Class<?> main, List<String> jvmArgs, List<String> args) {
+        return command(main, jvmArgs, args, true);
+    }
+
+    /**
+     * Builds the command for a child that generates load for tens of seconds, such as the clients
+     * of a many-connections test: the same as {@link #command} but with the JVM's full JIT. The
+     * C1-only child of {@link #command} starts sooner, but the JDK's TLS code (EC arithmetic,
+     * AES-GCM) runs several times slower without C2, so that the load generator, not the server
+     * under test, would set how long such a test takes.
+     *
+     * @param main the main class
+     * @param jvmArgs extra JVM options
+     * @param args program arguments
+     * @return the command
+     */
+    public static List<String> loadCommand(Class<?> main, List<String> jvmArgs, List<String> args) {
+        return command(main, jvmArgs, args, false);
+    }
+
+    private static List<String> command(Class<?> main, List<String> jvmArgs, List<String> args, boolean quickStart) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-opens");
         cmd.add("java.base/java.lang=ALL-UNNAMED");
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
+        if (quickStart) {
+            // C1 only: a short-lived child spends less CPU compiling than it would save.
+            cmd.add("-XX:TieredStopAtLevel=1");
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classPath());

@@ -743,7 +743,7 @@ public abstract class SockSuite {
         Path result = dir.resolve("result");
         Path stderr = dir.resolve("stderr");
         try {
-            Process child = ChildJvm.start(ChildJvm.command(ManyClients.class, List.of("-Xss256k"), List.of(
+            Process child = ChildJvm.start(ChildJvm.loadCommand(ManyClients.class, List.of("-Xss256k"), List.of(
                     // The client JVM is only the load generator: it runs on the virtual scheduler.
                     c.factory().getClass().getName(), c.factory().name(), "virtual",
                     AddressText.format(server.localAddress()), String.valueOf(many), String.valueOf(bytes),
