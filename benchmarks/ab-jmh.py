@@ -16,7 +16,11 @@ norms = [a.split("/") for a in sys.argv[2:]]
 scores = {}  # (bench, params) -> side -> round -> (score, unit, mode)
 for f in glob.glob(os.path.join(out, "*.json")):
     side, rnd = os.path.basename(f)[:-5].split("-")
-    for r in json.load(open(f)):
+    try:
+        runs = json.load(open(f))
+    except ValueError:
+        continue  # a fork still running, or one that failed
+    for r in runs:
         key = r["benchmark"].split(".")[-1] + "".join(f" {k}={v}" for k, v in sorted(r.get("params", {}).items()))
         m = r["primaryMetric"]
         scores.setdefault(key, {}).setdefault(side, {})[int(rnd)] = (m["score"], m["scoreUnit"], r["mode"])
