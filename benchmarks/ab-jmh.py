@@ -2,13 +2,13 @@
 """Summarise ab-jmh.sh output: per benchmark, the per-round ratio B/A of the JMH scores, the median
 ratio and its spread (min-max), and the median score of each side; with 10 or more rounds also a
 95% bootstrap confidence interval of the median ratio (10,000 resamples, fixed seed, so the same
-output gives the same interval).
+output gives the same interval). For throughput a ratio below 1 means B is slower; for average
+time a ratio above 1 means B is slower ("B cost" says it either way).
 
 usage: ab-jmh.py OUTDIR [BENCH/PEER ...]
 Each BENCH/PEER (JMH method names, e.g. coAffine/virtualThreadFloor) adds a line for the score of
 BENCH divided by that of PEER in the same fork: a peer that the change under test does not touch
-cancels the machine's speed of the moment, which moves both scores of one fork alike. For throughput a ratio below 1
-means B is slower; for average time a ratio above 1 means B is slower ("B cost" says it either way)."""
+cancels the machine's speed of the moment, which moves both scores of one fork alike."""
 import glob, json, os, random, statistics, sys
 
 out = sys.argv[1]

@@ -68,9 +68,10 @@ public final class TlsSockFactory implements SockFactory {
 
     /**
      * 100 concurrent TLS connections in CI, 10,000 in the full run: each is a full handshake on both
-     * sides of the same two cores, so 10,000 take about a minute, more than CI's budget. (Handshakes no longer time out in such a burst: the
-     * listener admits a bounded number at a time and the handshake timeout counts only waits for the
-     * peer; see TlsStormSoak for 10,000 at once.)
+     * sides of the same two cores, so 10,000 take about a minute, more than CI's budget.
+     * (Handshakes no longer time out in such a burst: the listener admits a bounded number at a
+     * time and the handshake timeout counts only waits for the peer; see TlsStormSoak for 10,000 at
+     * once.)
      */
     @Override
     public int manyConnections() {

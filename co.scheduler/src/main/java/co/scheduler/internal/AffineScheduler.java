@@ -106,12 +106,13 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     /** Set by the runtime before {@link #start}; Thread.start publishes it to the loop. */
     private IoBackend backend;
     /**
-     * Creates and starts this scheduler's coroutines (see {@link #startHere}): a thread-per-task executor of virtual threads whose scheduler is this
-     * one. It is also their JDK thread container, so a JDK thread dump lists them, and its set of
-     * live threads is touched by this thread (and by a spawner with inheritable thread-locals, see
-     * {@link #go}); a plain {@code Thread.start} would add every
-     * coroutine to the JDK's one process-wide set of virtual threads, which all scheduling threads
-     * write to and which, measured, took over a third of a scheduler's time in a spawn benchmark.
+     * Creates and starts this scheduler's coroutines (see {@link #startHere}): a thread-per-task
+     * executor of virtual threads whose scheduler is this one. It is also their JDK thread
+     * container, so a JDK thread dump lists them, and its set of live threads is touched by this
+     * thread (and by a spawner with inheritable thread-locals, see {@link #go}); a plain
+     * {@code Thread.start} would add every coroutine to the JDK's one process-wide set of virtual
+     * threads, which all scheduling threads write to and which, measured, took over a third of a
+     * scheduler's time in a spawn benchmark.
      */
     private final ExecutorService starter;
     final AtomicLong sequence = new AtomicLong();
