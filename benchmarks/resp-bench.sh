@@ -13,8 +13,9 @@
 #   mvn -q -pl benchmarks -am package -DskipTests
 # Run it alone on the machine (here under flock /tmp/co-cpu.lock).
 #
-# Usage: benchmarks/resp-bench.sh [-r ROUNDS] [-i IMPL,IMPL,...] [-o OUTDIR] [-s] [-S] [-p]
+# Usage: benchmarks/resp-bench.sh [-r ROUNDS] [-i IMPL,IMPL,...] [-m MODES] [-o OUTDIR] [-s] [-S] [-p]
 #   -r  rounds (default 5; 0 runs only the passes below)
+#   -m  pipelining depths measured in each round (default 1,16; -m 1 for more unpipelined rounds)
 #   -i  implementations (default: all, see IMPLS_ALL below)
 #   -o  output directory (default benchmarks/target/resp-<UTC time>)
 #   -s  also run the system-call pass  -S  run only the system-call pass
@@ -28,7 +29,9 @@
 # A co server may carry co properties after '@', each KEY=VALUE becoming -Dco.KEY=VALUE, so that
 # variants run side by side in one rotation: co-epoll@spin_us=0, co-uring@uring.setup=coop.
 # Environment: N1 / N16 requests per measured run (default 150000 / 1500000), W1 / W16 warm-up
-# requests (default 60000 / 600000), JAVA, JVM_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC").
+# requests (default 60000 / 600000), WARM warm-up passes of W1 then W16 each (default 3: a JVM
+# server's JIT recompiles when the traffic switches between the two shapes, and with fewer passes
+# its compiler threads still ran in the measured window, see OUTDIR/threads.tsv), JAVA, JVM_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC").
 # Output: OUTDIR/results.tsv (one line per round, server and mode), OUTDIR/syscalls.tsv, server
 # logs; then benchmarks/resp-report.py OUTDIR/results.tsv [OUTDIR/syscalls.tsv] renders a
 # Markdown table and an SVG chart.
@@ -44,13 +47,15 @@ IMPLS_ALL="redis,go,netty-nio,netty-epoll,netty-uring,vthreads,co-virtual,co-nio
 ROUNDS=5
 IMPLS="$IMPLS_ALL"
 OUT=""
+MODES="1,16"
 SYSCALLS=0
 ONLY_SYSCALLS=0
 PERF=0
-while getopts "r:i:o:sSp" opt; do
+while getopts "r:i:m:o:sSp" opt; do
   case $opt in
     r) ROUNDS=$OPTARG ;;
     i) IMPLS=$OPTARG ;;
+    m) MODES=$OPTARG ;;
     o) OUT=$OPTARG ;;
     s) SYSCALLS=1 ;;
     S) SYSCALLS=1; ONLY_SYSCALLS=1 ;;
@@ -62,6 +67,7 @@ N1=${N1:-150000}
 N16=${N16:-1500000}
 W1=${W1:-60000}
 W16=${W16:-600000}
+WARM=${WARM:-3}
 JAVA=${JAVA:-java}
 JVM_OPTS=${JVM_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 OUT=${OUT:-$ROOT/benchmarks/target/resp-$(date -u +%Y%m%dT%H%M%S)}
@@ -132,6 +138,17 @@ start_server() {
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 ticks() { awk '{ sub(/.*\) /, ""); print $12, $13 }' "/proc/$SERVER_PID/stat"; }   # utime stime
+# Per-thread utime and stime of the server ("tid<TAB>comm<TAB>utime<TAB>stime" per line) into file $1,
+# so a round can say which threads (scheduling thread, JIT compilers, GC) used the measured CPU.
+thread_ticks() {
+  local f
+  for f in /proc/"$SERVER_PID"/task/*/stat; do
+    sed -E 's/^([0-9]+) \((.*)\) (.*)$/\1\t\2\t\3/' "$f" 2>/dev/null | awk -F'\t' '{ split($3, a, " "); print $1 "\t" $2 "\t" a[12] "\t" a[13] }'
+  done >"$1" || true
+}
+
+# warm_up: WARM passes of W1 unpipelined and W16 pipelined requests, results discarded
+warm_up() { local w; for ((w = 0; w < WARM; w++)); do bench "$W1" 1 >/dev/null; bench "$W16" 16 >/dev/null; done; }
 
 # bench N PIPELINE: prints requests/s (redis-benchmark --csv); a timeout guards against a dead server
 bench() {
@@ -146,20 +163,50 @@ declare -A SKIP=()
 if [ "$ONLY_SYSCALLS" = 0 ]; then
   RESULTS="$OUT/results.tsv"
   echo -e "round\timpl\tmode\trequests\trps\tcpu_us\tuser_us\tsys_us\tstarted_utc" >"$RESULTS"
-  { echo "# $(date -u) $(uname -r) $(nproc) cpus; $("$JAVA" -version 2>&1 | head -1)"; echo "# $0 $*"; uptime; } >"$OUT/info.txt"
+  THREADS="$OUT/threads.tsv"
+  echo -e "round\timpl\tmode\tthread\tuser_us\tsys_us" >"$THREADS"
+  { echo "# $(date -u) $(uname -r) $(nproc) cpus; $("$JAVA" -version 2>&1 | head -1)"; echo "# $0 $*"; echo "# N1=$N1 N16=$N16 W1=$W1 W16=$W16 WARM=$WARM JVM_OPTS=$JVM_OPTS"; uptime; } >"$OUT/info.txt"
   git -C "$ROOT" log -1 --format='# commit %h %s' >>"$OUT/info.txt" 2>/dev/null || true
   for ((r = 0; r < ROUNDS; r++)); do
     for ((k = 0; k < ${#LIST[@]}; k++)); do
       impl=${LIST[$(((k + r) % ${#LIST[@]}))]}
       [ -z "${SKIP[$impl]:-}" ] || continue
       start_server "$impl" "$OUT/$impl.r$r.log" || { SKIP[$impl]=1; continue; }
-      bench "$W1" 1 >/dev/null; bench "$W16" 16 >/dev/null
-      for mode in 1 16; do
+      warm_up
+      for mode in ${MODES//,/ }; do
         n=$N1; [ "$mode" = 1 ] || n=$N16
-        read -r u0 s0 < <(ticks)
+        thread_ticks "$OUT/.t0"; read -r u0 s0 < <(ticks)
         rps=$(bench "$n" "$mode")
-        read -r u1 s1 < <(ticks)
+        read -r u1 s1 < <(ticks); thread_ticks "$OUT/.t1"
         if [ -z "$rps" ]; then echo "$impl -P $mode: no result" >&2; continue; fi
+        # Per thread, grouped by name with numbers dropped (GC Thread#0 and #1 are one "GC Thread#");
+        # "(exited)" is what threads that ended during the run used (the process total minus the rest).
+        python3 - "$r" "$impl" "$mode" "$n" "$TICK_US" "$OUT/.t0" "$OUT/.t1" "$u0" "$s0" "$u1" "$s1" >>"$THREADS" <<'PY'
+import re, sys
+r, impl, mode, n, tick, f0, f1, u0, s0, u1, s1 = sys.argv[1:]
+n = int(n); tick = int(tick)
+def load(path):
+    out = {}
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        if len(f) == 4 and f[2].isdigit() and f[3].isdigit():
+            out[f[0]] = (f[1], int(f[2]), int(f[3]))
+    return out
+a, b = load(f0), load(f1)
+groups = {}
+for tid, (comm, u, s) in b.items():
+    pu, ps = a.get(tid, (comm, 0, 0))[1:]
+    g = re.sub(r"[0-9]+", "", comm).strip() or comm
+    gu, gs = groups.get(g, (0, 0))
+    groups[g] = (gu + u - pu, gs + s - ps)
+du = int(u1) - int(u0) - sum(v[0] for v in groups.values())
+ds = int(s1) - int(s0) - sum(v[1] for v in groups.values())
+if du > 0 or ds > 0:
+    groups["(exited)"] = (max(du, 0), max(ds, 0))
+for g, (u, s) in sorted(groups.items(), key=lambda kv: -(kv[1][0] + kv[1][1])):
+    if u or s:
+        print(f"{r}\t{impl}\t{mode}\t{g}\t{u * tick / n:.3f}\t{s * tick / n:.3f}")
+PY
         python3 - "$r" "$impl" "$mode" "$n" "$rps" "$u0" "$s0" "$u1" "$s1" "$TICK_US" >>"$RESULTS" <<'PY'
 import sys, datetime
 r, impl, mode, n, rps, u0, s0, u1, s1, tick = sys.argv[1:]
@@ -181,7 +228,7 @@ if [ "$SYSCALLS" = 1 ]; then
   for impl in "${LIST[@]}"; do
     [ -z "${SKIP[$impl]:-}" ] || continue
     start_server "$impl" "$OUT/$impl.strace.log" || continue
-    bench "$W1" 1 >/dev/null; bench "$W16" 16 >/dev/null
+    warm_up
     for mode in 1 16; do
       n=100000; [ "$mode" = 1 ] || n=1000000
       strace -c -f -p "$SERVER_PID" -o "$OUT/$impl.P$mode.strace" 2>/dev/null &
@@ -218,7 +265,7 @@ if [ "$PERF" = 1 ]; then
   for impl in "${LIST[@]}"; do
     [ -z "${SKIP[$impl]:-}" ] || continue
     start_server "$impl" "$OUT/$impl.perf.log" || continue
-    bench "$W1" 1 >/dev/null; bench "$W16" 16 >/dev/null; bench "$W1" 1 >/dev/null
+    warm_up; bench "$W1" 1 >/dev/null
     perf stat -x, -e task-clock,context-switches,cpu-migrations,minor-faults -p "$SERVER_PID" -o "$OUT/$impl.perfstat" &
     stat_pid=$!
     perf record -q -g -e cpu-clock -F 999 -p "$SERVER_PID" -o "$OUT/$impl.perf.data" 2>/dev/null &
