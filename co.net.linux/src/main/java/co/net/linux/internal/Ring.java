@@ -51,6 +51,10 @@ final class Ring {
     static final byte OP_SEND = 26;
     static final byte OP_RECV = 27;
     static final int ASYNC_CANCEL_ANY = 1 << 2;
+    /** SQE {@code ioprio} of a send or receive: arm the poll first, skip the first attempt (5.19+). */
+    static final short RECVSEND_POLL_FIRST = 1;
+    /** CQE flag of a receive: the socket still had data queued after it (5.19+). */
+    static final int CQE_F_SOCK_NONEMPTY = 1 << 2;
 
     static final int ETIME = 62;
     static final int EBUSY = 16;
@@ -232,6 +236,11 @@ final class Ring {
         sqes.set(ValueLayout.JAVA_LONG, at + 32, userData);
     }
 
+    /** Sets the SQE's {@code ioprio} field (for a send or receive: {@link #RECVSEND_POLL_FIRST}). */
+    void ioprio(long at, short ioprio) {
+        sqes.set(ValueLayout.JAVA_SHORT, at + 2, ioprio);
+    }
+
     /** Sets the op-specific 32-bit flags (msg_flags, poll32_events, cancel_flags). */
     void opFlags(long at, int flags) {
         sqes.set(ValueLayout.JAVA_INT, at + 28, flags);
@@ -290,6 +299,10 @@ final class Ring {
 
     int cqeRes(int index) {
         return cq.get(ValueLayout.JAVA_INT, cqes + (long) (index & cqMask) * CQE_SIZE + 8);
+    }
+
+    int cqeFlags(int index) {
+        return cq.get(ValueLayout.JAVA_INT, cqes + (long) (index & cqMask) * CQE_SIZE + 12);
     }
 
     /** Hands completions up to {@code head} back to the kernel. */

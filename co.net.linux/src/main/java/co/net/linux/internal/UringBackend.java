@@ -54,6 +54,16 @@ final class UringBackend extends NativeBackend {
     private static final int POLLOUT = 0x004;
     private static final int POLLRDHUP = 0x2000;
     private static final long CLOSE_WAIT_NANOS = 2_000_000_000L;
+    /**
+     * When a ring receive arms its readiness poll before trying ({@code IORING_RECVSEND_POLL_FIRST}):
+     * {@code auto} (the default) unless the socket's last receive said data was left
+     * ({@code IORING_CQE_F_SOCK_NONEMPTY}), {@code always}, or {@code never}; system property
+     * {@code co.uring.pollFirst}. A request-reply connection's next receive finds nothing right
+     * after its reply went out, so a first attempt is a wasted {@code recvmsg} in the kernel.
+     */
+    static final String POLL_FIRST = System.getProperty("co.uring.pollFirst", "auto");
+    private static final boolean POLL_FIRST_ALWAYS = POLL_FIRST.equals("always");
+    private static final boolean POLL_FIRST_NEVER = POLL_FIRST.equals("never");
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
     private static final MemorySegment IGNORED = Arena.global().allocate(Sys.SCRATCH_SIZE, 8);
     /** Operations a closed ring never completed: their memory is never freed (see close). */
@@ -94,6 +104,8 @@ final class UringBackend extends NativeBackend {
         final MemorySegment memory;
         long userData;
         int res;
+        /** The completion's {@code IORING_CQE_F_*} flags. */
+        int flags;
         boolean done;
         boolean cancelled;
         boolean timedOut;
@@ -267,16 +279,18 @@ final class UringBackend extends NativeBackend {
      *
      * @return the result, or {@code -EBADF} if the socket is closed
      */
-    int recv(FdSock sock, MemorySegment buf, int len, long timeoutMs) {
-        return transfer(Ring.OP_RECV, 0, sock, buf, len, timeoutMs);
+    int recv(UringSock sock, MemorySegment buf, int len, long timeoutMs) {
+        boolean pollFirst = POLL_FIRST_ALWAYS || !POLL_FIRST_NEVER && !sock.dataLeft;
+        return transfer(Ring.OP_RECV, 0, pollFirst ? Ring.RECVSEND_POLL_FIRST : 0, sock, buf, len, timeoutMs);
     }
 
     /** Queues a send of {@code buf} (the socket's own memory) and waits for it; as {@link #recv}. */
     int send(FdSock sock, MemorySegment buf, int len, long timeoutMs) {
-        return transfer(Ring.OP_SEND, Sys.MSG_NOSIGNAL, sock, buf, len, timeoutMs);
+        return transfer(Ring.OP_SEND, Sys.MSG_NOSIGNAL, (short) 0, sock, buf, len, timeoutMs);
     }
 
-    private int transfer(byte opcode, int flags, FdSock sock, MemorySegment buf, int len, long timeoutMs) {
+    private int transfer(byte opcode, int flags, short ioprio, FdSock sock, MemorySegment buf, int len,
+            long timeoutMs) {
         if (!sock.acquire()) {
             return -Errno.EBADF;
         }
@@ -284,7 +298,13 @@ final class UringBackend extends NativeBackend {
         long at = sqe();
         ring.prep(at, opcode, sock.fd, buf.address(), len, 0, op.userData);
         ring.opFlags(at, flags);
+        if (ioprio != 0) {
+            ring.ioprio(at, ioprio);
+        }
         int res = run(op, timeoutMs);
+        if (opcode == Ring.OP_RECV) {
+            ((UringSock) sock).dataLeft = res > 0 && (op.flags & Ring.CQE_F_SOCK_NONEMPTY) != 0;
+        }
         if (res == -Ring.ECANCELED && op.timedOut) {
             return -Errno.ETIMEDOUT;
         }
@@ -337,9 +357,10 @@ final class UringBackend extends NativeBackend {
             while (head != tail) {
                 long ud = ring.cqeUserData(head);
                 int res = ring.cqeRes(head);
+                int flags = ring.cqeFlags(head);
                 head++;
                 ring.cqAdvance(head);                  // before dispatch: it may submit
-                complete(ud, res);
+                complete(ud, res, flags);
             }
             if ((ring.sqFlags() & Ring.SQ_CQ_OVERFLOW) == 0) {
                 return;
@@ -349,7 +370,7 @@ final class UringBackend extends NativeBackend {
         }
     }
 
-    private void complete(long ud, int res) {
+    private void complete(long ud, int res, int flags) {
         if (ud == WAKE) {
             wakeArmed = false;
             if (!closing) {
@@ -374,6 +395,7 @@ final class UringBackend extends NativeBackend {
         free[freeCount++] = slot;
         inflight--;
         op.res = res;
+        op.flags = flags;
         op.done = true;
         if (op.sock != null) {
             op.sock.release();

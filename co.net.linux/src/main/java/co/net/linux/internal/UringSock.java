@@ -33,6 +33,12 @@ final class UringSock extends FdSock {
     /** Which native buffer a ring operation is using ({@link #READING}, {@link #WRITING}). */
     private final AtomicInteger busy = new AtomicInteger();
     private MemorySegment readBuf;
+    /**
+     * The last ring receive left data in the socket ({@code IORING_CQE_F_SOCK_NONEMPTY}), so the
+     * next one tries at once instead of polling first (see {@link UringBackend#POLL_FIRST}). The
+     * reading coroutine's only.
+     */
+    boolean dataLeft;
     private MemorySegment writeBuf;
 
     UringSock(NativeTransport transport, int af, int fd, boolean connected) {
