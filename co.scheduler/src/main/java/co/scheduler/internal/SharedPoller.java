@@ -18,9 +18,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A poller for threads that have no selector of their own: plain platform threads, and coroutines
- * of the {@code virtual} runtime. One daemon thread, {@code co-poller}, owns a selector; waiters
- * hand it registrations through a queue and park until it, their deadline, or an unpark wakes them.
+ * The pollers for threads that have no selector of their own: coroutines of the {@code virtual}
+ * runtime and other virtual threads, and plain platform threads. Each poller is one thread that
+ * owns a selector; waiters hand it registrations through a queue, wake its selector only while it
+ * selects, and park until it, their deadline, or an unpark wakes them.
+ *
+ * <p>There are two, and {@link #instance()} sends each waiter to its own kind:
+ * <ul>
+ *   <li><b>{@code co-poller-virtual}</b>, for virtual threads: on JDK 24+ (see {@link #VIRTUAL})
+ *       a virtual thread itself. It runs on the carriers between the coroutines it serves, so a
+ *       busy process finds many ready channels per selection and wakes its waiters virtual thread
+ *       to virtual thread, with no platform thread to wake per request; when nothing is ready it
+ *       parks on the JDK's own poller. Measured on the RESP benchmark, with the read interest
+ *       kept below, this took the {@code virtual} provider's CPU per request from 1.23x to 1.11x
+ *       that of plain JDK virtual threads on blocking sockets unpipelined, and from 1.26x to
+ *       1.00x pipelined (docs/benchmarks.md). Before JDK 24 a virtual thread that selects would
+ *       pin its carrier, so there it is a platform thread.</li>
+ *   <li><b>{@code co-poller}</b>, for platform threads: always a daemon platform thread, so a
+ *       plain thread's wait never depends on a free carrier of the JDK's scheduler.</li>
+ * </ul>
+ *
+ * <p>A channel found readable with nobody waiting keeps its read interest for one more selection,
+ * which the poller makes after yielding: its reader was usually just woken and is about to read
+ * or wait again, and dropping the interest at once cost two {@code epoll_ctl} calls per request.
+ * Still unwatched then, the interest is dropped, so a channel nobody reads never keeps the poller
+ * selecting.
  *
  * <p>Thread-safe: {@link #await} from any thread. The selector, its keys and their attachments are
  * touched only by the poller thread; a waiter's state moves out of WAITING exactly once, by CAS.
@@ -38,13 +60,51 @@ final class SharedPoller implements Poller, Runnable {
         }
     }
 
+    /**
+     * Whether the poller of virtual threads is a virtual thread: JDK 24+, where a virtual thread
+     * that selects parks on the JDK's poller without pinning its carrier (JEP 491 era).
+     */
+    static final boolean VIRTUAL = Runtime.version().feature() >= 24;
+
     private static final int WAITING = 0;
     private static final int READY = 1;
     private static final int GONE = 2;
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
 
-    private static final class Holder {
-        static final SharedPoller INSTANCE = new SharedPoller();
+    private static final class PlatformHolder {
+        static final SharedPoller INSTANCE = new SharedPoller(false);
+    }
+
+    private static final class VirtualHolder {
+        static final SharedPoller INSTANCE = VIRTUAL ? new SharedPoller(true) : PlatformHolder.INSTANCE;
+    }
+
+    /** Sends each call to the poller of the calling thread's kind; closes reach both. */
+    private static final class ByThreadKind implements Poller {
+        static final ByThreadKind INSTANCE = new ByThreadKind();
+
+        private static SharedPoller mine() {
+            return Thread.currentThread().isVirtual() ? VirtualHolder.INSTANCE : PlatformHolder.INSTANCE;
+        }
+
+        @Override
+        public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
+            return mine().await(channel, ops, timeoutMs);
+        }
+
+        @Override
+        public void release(SelectableChannel channel, int ops) {
+            mine().release(channel, ops);
+        }
+
+        @Override
+        public void closed(SelectableChannel channel) {
+            // A channel may have waited on both (used from a virtual and from a platform thread).
+            PlatformHolder.INSTANCE.closed(channel);
+            if (VIRTUAL) {
+                VirtualHolder.INSTANCE.closed(channel);
+            }
+        }
     }
 
     /** A thread parked in {@link #await} until its channel may be ready for its operations. */
@@ -70,24 +130,62 @@ final class SharedPoller implements Poller, Runnable {
     private static final class Interest {
         ReadinessWaiter readers;
         ReadinessWaiter writers;
+        /** Selections in a row that found the channel readable with no reader waiting. */
+        int unwatchedReads;
     }
 
+    /**
+     * A selection found a channel readable that nobody waits on, and kept its read interest: the
+     * poller lets other threads run before it selects again (see {@link #onReady}). Poller thread only.
+     */
+    private boolean unwatched;
+
     private final Selector selector;
+    /**
+     * True while the poller thread selects (or is about to): only then does a new waiter wake the
+     * selector. While the poller runs it takes new waiters before its next selection unasked.
+     */
+    private volatile boolean idle;
     private final ConcurrentLinkedQueue<ReadinessWaiter> pending = new ConcurrentLinkedQueue<>();
 
-    private SharedPoller() {
+    private SharedPoller(boolean virtual) {
         try {
             selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("co: cannot open the shared poller's selector", e);
         }
-        Thread t = new Thread(this, "co-poller");
-        t.setDaemon(true);
-        t.start();
+        if (virtual) {
+            // Started from a platform thread: a virtual thread takes the scheduler of the virtual
+            // thread that creates it, and this one must live on the JDK's default scheduler.
+            Thread starter = new Thread(() -> Thread.ofVirtual().name("co-poller-virtual").start(this),
+                    "co-poller-start");
+            starter.setDaemon(true);
+            starter.start();
+            boolean interrupted = false;
+            while (starter.isAlive()) {
+                try {
+                    starter.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            Thread t = new Thread(this, "co-poller");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
-    static SharedPoller instance() {
-        return Holder.INSTANCE;
+    /**
+     * Returns the shared poller: calls go to the poller of the calling thread's kind.
+     *
+     * @return the poller
+     */
+    static Poller instance() {
+        return ByThreadKind.INSTANCE;
     }
 
     @Override
@@ -98,7 +196,9 @@ final class SharedPoller implements Poller, Runnable {
         CoContext ctx = CoContext.current();
         ReadinessWaiter w = new ReadinessWaiter(Thread.currentThread(), channel, ops);
         pending.add(w);
-        selector.wakeup();
+        if (idle) {
+            selector.wakeup();      // else the poller is running and takes w before it selects
+        }
         Deadline deadline = Deadline.after(timeoutMs);
         for (;;) {
             if (deadline.isNone()) {
@@ -166,7 +266,19 @@ final class SharedPoller implements Poller, Runnable {
                 while ((w = pending.poll()) != null) {
                     register(w);
                 }
-                selector.select(this::onReady);
+                // Dekker with await: a waiter adds itself, then reads idle; this thread sets
+                // idle, then reads the queue. One of the two sees the other.
+                idle = true;
+                if (pending.isEmpty()) {
+                    selector.select(this::onReady);
+                } else {
+                    selector.selectNow(this::onReady);
+                }
+                idle = false;
+                if (unwatched) {
+                    unwatched = false;
+                    Thread.yield();
+                }
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "co: shared poller", t);
             }
@@ -239,8 +351,17 @@ final class SharedPoller implements Poller, Runnable {
         int drop = 0;
         if ((ready & READ_OPS) != 0) {
             ReadinessWaiter live = prune(in.readers);
-            if (live == null) {
-                drop |= READ_OPS;
+            if (live != null) {
+                in.unwatchedReads = 0;
+            } else if (in.unwatchedReads++ == 0) {
+                // Readable with no reader: usually the reader was just woken and has not read yet,
+                // or is about to wait again. Dropping the interest now would cost two epoll_ctl
+                // calls (drop, then re-add at its next wait) per request; keeping it a little
+                // longer costs one more selection, after the poller has let the reader run.
+                unwatched = true;
+            } else {
+                in.unwatchedReads = 0;
+                drop |= READ_OPS;               // still nobody: stop watching (no busy selection)
             }
             for (ReadinessWaiter x = live; x != null; x = x.next) {
                 wake(x);
