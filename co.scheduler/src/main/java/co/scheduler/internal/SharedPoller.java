@@ -71,38 +71,59 @@ final class SharedPoller implements Poller, Runnable {
     private static final int GONE = 2;
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
 
-    private static final class PlatformHolder {
-        static final SharedPoller INSTANCE = new SharedPoller(false);
+    /** The two pollers, each made on its first wait; null until then. */
+    private static volatile SharedPoller platform;
+    private static volatile SharedPoller virtual;
+
+    /** Returns the poller for waiters of the calling thread's kind, making it on first use. */
+    private static SharedPoller forCaller() {
+        boolean v = VIRTUAL && Thread.currentThread().isVirtual();
+        SharedPoller p = v ? virtual : platform;
+        if (p != null) {
+            return p;
+        }
+        synchronized (SharedPoller.class) {
+            if (v) {
+                if (virtual == null) {
+                    virtual = new SharedPoller(true);
+                }
+                return virtual;
+            }
+            if (platform == null) {
+                platform = new SharedPoller(false);
+            }
+            return platform;
+        }
     }
 
-    private static final class VirtualHolder {
-        static final SharedPoller INSTANCE = VIRTUAL ? new SharedPoller(true) : PlatformHolder.INSTANCE;
-    }
-
-    /** Sends each call to the poller of the calling thread's kind; closes reach both. */
+    /** Sends each call to the poller of the calling thread's kind; closes reach every poller made. */
     private static final class ByThreadKind implements Poller {
         static final ByThreadKind INSTANCE = new ByThreadKind();
 
-        private static SharedPoller mine() {
-            return Thread.currentThread().isVirtual() ? VirtualHolder.INSTANCE : PlatformHolder.INSTANCE;
-        }
-
         @Override
         public boolean await(SelectableChannel channel, int ops, long timeoutMs) {
-            return mine().await(channel, ops, timeoutMs);
+            return forCaller().await(channel, ops, timeoutMs);
         }
 
         @Override
         public void release(SelectableChannel channel, int ops) {
-            mine().release(channel, ops);
+            SharedPoller p = VIRTUAL && Thread.currentThread().isVirtual() ? virtual : platform;
+            if (p != null) {                // else the caller never waited here: nothing to release
+                p.release(channel, ops);
+            }
         }
 
         @Override
         public void closed(SelectableChannel channel) {
-            // A channel may have waited on both (used from a virtual and from a platform thread).
-            PlatformHolder.INSTANCE.closed(channel);
-            if (VIRTUAL) {
-                VirtualHolder.INSTANCE.closed(channel);
+            // A channel may have waited on both (used from a virtual and from a platform thread);
+            // a poller not made yet has no key of it.
+            SharedPoller p = platform;
+            if (p != null) {
+                p.closed(channel);
+            }
+            SharedPoller v = virtual;
+            if (v != null) {
+                v.closed(channel);
             }
         }
     }
