@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The io_uring backend of one scheduling thread: one {@link Ring}; coroutines queue operations
@@ -64,6 +66,9 @@ final class UringBackend extends NativeBackend {
     static final String POLL_FIRST = System.getProperty("co.uring.pollFirst", "auto");
     private static final boolean POLL_FIRST_ALWAYS = POLL_FIRST.equals("always");
     private static final boolean POLL_FIRST_NEVER = POLL_FIRST.equals("never");
+    private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)");
+    /** Linux 5.19 added the flag; an older kernel refuses a receive that carries it (EINVAL). */
+    private static final boolean POLL_FIRST_KERNEL = kernelAtLeast(System.getProperty("os.version", ""), 5, 19);
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
     private static final MemorySegment IGNORED = Arena.global().allocate(Sys.SCRATCH_SIZE, 8);
     /** Operations a closed ring never completed: their memory is never freed (see close). */
@@ -93,6 +98,8 @@ final class UringBackend extends NativeBackend {
     /** The JDK selector's epoll descriptor polled readable: select, then poll it again. */
     private boolean jdkReady;
     private int readyCount;
+    /** Receives may carry {@code IORING_RECVSEND_POLL_FIRST}: the kernel has it and never refused it. */
+    private boolean pollFirstOk = POLL_FIRST_KERNEL && !POLL_FIRST_NEVER;
 
     /** One queued operation: its own timeout timer, and what its completion resumes. */
     static final class Op extends IoTimer {
@@ -280,8 +287,28 @@ final class UringBackend extends NativeBackend {
      * @return the result, or {@code -EBADF} if the socket is closed
      */
     int recv(UringSock sock, MemorySegment buf, int len, long timeoutMs) {
-        boolean pollFirst = POLL_FIRST_ALWAYS || !POLL_FIRST_NEVER && !sock.dataLeft;
-        return transfer(Ring.OP_RECV, 0, pollFirst ? Ring.RECVSEND_POLL_FIRST : 0, sock, buf, len, timeoutMs);
+        boolean pollFirst = pollFirstOk && (POLL_FIRST_ALWAYS || !sock.dataLeft);
+        int res = transfer(Ring.OP_RECV, 0, pollFirst ? Ring.RECVSEND_POLL_FIRST : 0, sock, buf, len, timeoutMs);
+        if (res == -Errno.EINVAL && pollFirst) {
+            // A kernel that says 5.19+ but lacks the flag (or filters it): never again, and retry.
+            pollFirstOk = false;
+            res = transfer(Ring.OP_RECV, 0, (short) 0, sock, buf, len, timeoutMs);
+        }
+        return res;
+    }
+
+    /**
+     * Whether a Linux release string ({@code os.version}, such as {@code 6.1.0-13-amd64}) is at
+     * least {@code major.minor}; false if it cannot be read.
+     */
+    static boolean kernelAtLeast(String release, int major, int minor) {
+        Matcher m = RELEASE.matcher(release);
+        if (!m.find()) {
+            return false;
+        }
+        int a = Integer.parseInt(m.group(1));
+        int b = Integer.parseInt(m.group(2));
+        return a > major || a == major && b >= minor;
     }
 
     /** Queues a send of {@code buf} (the socket's own memory) and waits for it; as {@link #recv}. */

@@ -1,6 +1,7 @@
 package co.net.linux.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,19 @@ class UringTest {
         } finally {
             listener.close();
         }
+    }
+
+    /** Receives carry IORING_RECVSEND_POLL_FIRST only on Linux 5.19+, read from os.version. */
+    @Test
+    void pollFirstNeedsLinux519() {
+        assertTrue(UringBackend.kernelAtLeast("6.18.44-fc-v782", 5, 19));
+        assertTrue(UringBackend.kernelAtLeast("5.19.0-1-amd64", 5, 19));
+        assertTrue(UringBackend.kernelAtLeast("6.0", 5, 19));
+        assertFalse(UringBackend.kernelAtLeast("5.18.19", 5, 19));
+        assertFalse(UringBackend.kernelAtLeast("5.15.0-91-generic", 5, 19));
+        assertFalse(UringBackend.kernelAtLeast("4.19", 5, 19));
+        assertFalse(UringBackend.kernelAtLeast("", 5, 19));
+        assertFalse(UringBackend.kernelAtLeast("unknown", 5, 19));
     }
 
     @Test
