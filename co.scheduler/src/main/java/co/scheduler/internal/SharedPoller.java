@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The pollers for threads that have no selector of their own: coroutines of the {@code virtual}
- * runtime and other virtual threads, and plain platform threads. Each poller is one thread that
- * owns a selector; waiters hand it registrations through a queue, wake its selector only while it
- * selects, and park until it, their deadline, or an unpark wakes them.
+ * runtime and other virtual threads, and plain platform threads. Each poller is one thread, made
+ * on its first wait, that owns a selector; waiters hand it registrations through a queue, wake its
+ * selector only while it selects, and park until it, their deadline, or an unpark wakes them.
  *
  * <p>There are two, and {@link #instance()} sends each waiter to its own kind:
  * <ul>
@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  *       kept below, this took the {@code virtual} provider's CPU per request from 1.23x to 1.11x
  *       that of plain JDK virtual threads on blocking sockets unpipelined, and from 1.26x to
  *       1.00x pipelined (docs/benchmarks.md). Before JDK 24 a virtual thread that selects would
- *       pin its carrier, so there it is a platform thread.</li>
+ *       pin its carrier, so there virtual threads wait on {@code co-poller} too.</li>
  *   <li><b>{@code co-poller}</b>, for platform threads: always a daemon platform thread, so a
  *       plain thread's wait never depends on a free carrier of the JDK's scheduler.</li>
  * </ul>
