@@ -71,7 +71,10 @@ final class SharedPoller implements Poller, Runnable {
     private static final int GONE = 2;
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
 
-    /** The two pollers, each made on its first wait; null until then. */
+    /**
+     * The two pollers, each made on its first wait; null until then. Volatile for the lock-free
+     * read of {@link #forCaller()}; made under the class lock, so each is made once.
+     */
     private static volatile SharedPoller platform;
     private static volatile SharedPoller virtual;
 
