@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  *       busy process finds many ready channels per selection and wakes its waiters virtual thread
  *       to virtual thread, with no platform thread to wake per request; when nothing is ready it
  *       parks on the JDK's own poller. Measured on the RESP benchmark, with the read interest
- *       kept below, this took the {@code virtual} provider's CPU per request from 1.23x to 1.11x
+ *       kept below, this took the {@code virtual} provider's CPU per request from 1.23x to 1.09x
  *       that of plain JDK virtual threads on blocking sockets unpipelined, and from 1.26x to
  *       1.00x pipelined (docs/benchmarks.md). Before JDK 24 a virtual thread that selects would
  *       pin its carrier, so there virtual threads wait on {@code co-poller} too.</li>
