@@ -41,6 +41,13 @@ class SharedPollerTest {
         return pipe;
     }
 
+    /** A virtual thread that waits for {@code pipe}'s source to be readable; its answer, when it has one. */
+    private static CompletableFuture<Boolean> awaitReadableInVirtualThread(Poller poller, Pipe pipe, long timeoutMs) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> answer.complete(poller.await(pipe.source(), SelectionKey.OP_READ, timeoutMs)));
+        return answer;
+    }
+
     private static void close(Pipe pipe) throws Exception {
         pipe.source().close();
         pipe.sink().close();
@@ -55,8 +62,7 @@ class SharedPollerTest {
         idle.source().configureBlocking(false);
         try {
             Poller poller = rt.poller();
-            CompletableFuture<Boolean> first = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> first.complete(poller.await(ready.source(), SelectionKey.OP_READ, 10_000)));
+            CompletableFuture<Boolean> first = awaitReadableInVirtualThread(poller, ready, 10_000);
             assertTrue(first.get(20, TimeUnit.SECONDS), "readiness reported to a virtual thread");
 
             // A second virtual thread waits (with nothing to read) while the JDK's thread dump is taken.
@@ -103,8 +109,7 @@ class SharedPollerTest {
             Poller poller = rt.poller();
             // A virtual thread waits, is woken by a byte, and never reads it: the channel stays
             // readable with nobody waiting, which the poller must stop watching.
-            CompletableFuture<Boolean> woken = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> woken.complete(poller.await(unread.source(), SelectionKey.OP_READ, 10_000)));
+            CompletableFuture<Boolean> woken = awaitReadableInVirtualThread(poller, unread, 10_000);
             assertEquals(1, unread.sink().write(ByteBuffer.wrap(new byte[] {1})));
             assertTrue(woken.get(20, TimeUnit.SECONDS));
 
@@ -117,8 +122,7 @@ class SharedPollerTest {
             assertTrue(cpuMs < wallMs / 3, "process CPU " + cpuMs + " ms in " + wallMs + " ms with one unread channel");
 
             // And the poller still serves others.
-            CompletableFuture<Boolean> next = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> next.complete(poller.await(later.source(), SelectionKey.OP_READ, 10_000)));
+            CompletableFuture<Boolean> next = awaitReadableInVirtualThread(poller, later, 10_000);
             assertEquals(1, later.sink().write(ByteBuffer.wrap(new byte[] {2})));
             assertTrue(next.get(20, TimeUnit.SECONDS));
         } finally {
@@ -139,8 +143,7 @@ class SharedPollerTest {
         try {
             Poller poller = rt.poller();
             // The virtual threads' poller exists first, so a plain thread sent to it would find it.
-            CompletableFuture<Boolean> warmed = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> warmed.complete(poller.await(warm.source(), SelectionKey.OP_READ, 10_000)));
+            CompletableFuture<Boolean> warmed = awaitReadableInVirtualThread(poller, warm, 10_000);
             assertTrue(warmed.get(20, TimeUnit.SECONDS));
 
             // Every carrier of the JDK's scheduler runs a virtual thread that never parks.

@@ -78,9 +78,14 @@ final class SharedPoller implements Poller, Runnable {
     private static volatile SharedPoller platform;
     private static volatile SharedPoller virtual;
 
+    /** Whether the calling thread waits on the virtual threads' poller (else on the platform one). */
+    private static boolean callerIsVirtual() {
+        return VIRTUAL && Thread.currentThread().isVirtual();
+    }
+
     /** Returns the poller for waiters of the calling thread's kind, making it on first use. */
     private static SharedPoller forCaller() {
-        boolean v = VIRTUAL && Thread.currentThread().isVirtual();
+        boolean v = callerIsVirtual();
         SharedPoller p = v ? virtual : platform;
         if (p != null) {
             return p;
@@ -110,7 +115,7 @@ final class SharedPoller implements Poller, Runnable {
 
         @Override
         public void release(SelectableChannel channel, int ops) {
-            SharedPoller p = VIRTUAL && Thread.currentThread().isVirtual() ? virtual : platform;
+            SharedPoller p = callerIsVirtual() ? virtual : platform;
             if (p != null) {                // else the caller never waited here: nothing to release
                 p.release(channel, ops);
             }
@@ -154,8 +159,8 @@ final class SharedPoller implements Poller, Runnable {
     private static final class Interest {
         ReadinessWaiter readers;
         ReadinessWaiter writers;
-        /** Selections in a row that found the channel readable with no reader waiting. */
-        int unwatchedReads;
+        /** The last selection that found the channel readable found no reader waiting. */
+        boolean unwatchedRead;
     }
 
     /**
@@ -376,15 +381,16 @@ final class SharedPoller implements Poller, Runnable {
         if ((ready & READ_OPS) != 0) {
             ReadinessWaiter live = prune(in.readers);
             if (live != null) {
-                in.unwatchedReads = 0;
-            } else if (in.unwatchedReads++ == 0) {
+                in.unwatchedRead = false;
+            } else if (!in.unwatchedRead) {
                 // Readable with no reader: usually the reader was just woken and has not read yet,
                 // or is about to wait again. Dropping the interest now would cost two epoll_ctl
                 // calls (drop, then re-add at its next wait) per request; keeping it a little
                 // longer costs one more selection, after the poller has let the reader run.
+                in.unwatchedRead = true;
                 unwatched = true;
             } else {
-                in.unwatchedReads = 0;
+                in.unwatchedRead = false;
                 drop |= READ_OPS;               // still nobody: stop watching (no busy selection)
             }
             for (ReadinessWaiter x = live; x != null; x = x.next) {

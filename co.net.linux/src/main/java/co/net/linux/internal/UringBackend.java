@@ -312,11 +312,11 @@ final class UringBackend extends NativeBackend {
     }
 
     /** Queues a send of {@code buf} (the socket's own memory) and waits for it; as {@link #recv}. */
-    int send(FdSock sock, MemorySegment buf, int len, long timeoutMs) {
+    int send(UringSock sock, MemorySegment buf, int len, long timeoutMs) {
         return transfer(Ring.OP_SEND, Sys.MSG_NOSIGNAL, (short) 0, sock, buf, len, timeoutMs);
     }
 
-    private int transfer(byte opcode, int flags, short ioprio, FdSock sock, MemorySegment buf, int len,
+    private int transfer(byte opcode, int flags, short ioprio, UringSock sock, MemorySegment buf, int len,
             long timeoutMs) {
         if (!sock.acquire()) {
             return -Errno.EBADF;
@@ -330,7 +330,7 @@ final class UringBackend extends NativeBackend {
         }
         int res = run(op, timeoutMs);
         if (opcode == Ring.OP_RECV) {
-            ((UringSock) sock).dataLeft = res > 0 && (op.flags & Ring.CQE_F_SOCK_NONEMPTY) != 0;
+            sock.dataLeft = res > 0 && (op.flags & Ring.CQE_F_SOCK_NONEMPTY) != 0;
         }
         if (res == -Ring.ECANCELED && op.timedOut) {
             return -Errno.ETIMEDOUT;
