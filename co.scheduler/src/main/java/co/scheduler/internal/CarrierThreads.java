@@ -93,8 +93,9 @@ public final class CarrierThreads {
                 Class<?> c = containerClass(l);
                 make = l.findConstructor(c, MethodType.methodType(void.class, String.class, Supplier.class, LongSupplier.class))
                         .asType(MethodType.methodType(AutoCloseable.class, String.class, Supplier.class, LongSupplier.class));
-                start = l.findVirtual(Thread.class, "start",
-                                MethodType.methodType(void.class, Class.forName("jdk.internal.vm.ThreadContainer")))
+                // The JDK's ThreadContainer, reached as the container's superclass: a Class.forName of
+                // its name would make bnd import its (unexported) package, and the bundle would not resolve.
+                start = l.findVirtual(Thread.class, "start", MethodType.methodType(void.class, c.getSuperclass()))
                         .asType(MethodType.methodType(void.class, Thread.class, AutoCloseable.class));
                 // Prove it end to end: one made, registered with the JDK, and deregistered.
                 AutoCloseable probe = (AutoCloseable) make.invokeExact("co.scheduler/probe",
