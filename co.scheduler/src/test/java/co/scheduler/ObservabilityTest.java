@@ -369,4 +369,80 @@ class ObservabilityTest {
         String text = Files.readString(file);
         assertTrue(text.contains("\"" + expected + "\""), "the JDK thread dump names the coroutine's scheduler");
     }
+
+    /**
+     * The affine scheduler's own JDK thread container (the one java.lang opened to co makes
+     * possible): a JSON thread dump lists a parked coroutine inside the container named after its
+     * scheduling thread, and no longer shows that container once the runtime has stopped.
+     */
+    @Test
+    void theJdkThreadDumpListsCoroutinesUnderTheirSchedulersContainer(@TempDir Path dir) throws Exception {
+        assertTrue(co.scheduler.internal.CarrierThreads.containersAvailable(),
+                () -> "java.lang is opened to co here: " + co.scheduler.internal.CarrierThreads.containerUnavailabilityCause());
+        CoRuntime rt = runtime("affine", 2);
+        CountDownLatch release = new CountDownLatch(1);
+        cleanups.add(release::countDown);
+        CompletableFuture<String> name = new CompletableFuture<>();
+        rt.schedulers().get(1).go(() -> {
+            name.complete(Thread.currentThread().getName());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String threadName = name.get(20, TimeUnit.SECONDS);
+        String container = "\"container\": \"coroutines@" + threadName.substring("coroutine@".length()) + "\"";
+        String json = jsonDump(dir.resolve("before.json"));
+        int at = json.indexOf(container);
+        assertTrue(at >= 0, () -> "the dump has the scheduler's container " + container + ": " + json.lines().filter(l -> l.contains("\"container\"")).toList());
+        int next = json.indexOf("\"container\":", at + container.length());
+        String inside = json.substring(at, next < 0 ? json.length() : next);
+        assertTrue(inside.contains("\"name\": \"" + threadName + "\""), "the coroutine is listed in its scheduler's container");
+        release.countDown();
+        rt.stop();
+        assertTrue(!jsonDump(dir.resolve("after.json")).contains(container), "a stopped scheduler's container is gone");
+    }
+
+    /**
+     * With {@code co.threadContainer=executor} (the fallback where the JDK's internals do not fit
+     * co's own container) each scheduler's coroutines are in a thread-per-task executor instead, and
+     * the dump still lists them there.
+     */
+    @Test
+    void theExecutorFallbackStillListsCoroutinesInTheJdkThreadDump(@TempDir Path dir) throws Exception {
+        CoRuntime rt;
+        System.setProperty("co.threadContainer", "executor");
+        try {
+            rt = runtime("affine", 1);
+        } finally {
+            System.clearProperty("co.threadContainer");
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        cleanups.add(release::countDown);
+        CompletableFuture<String> name = new CompletableFuture<>();
+        rt.go(() -> {
+            name.complete(Thread.currentThread().getName());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String threadName = name.get(20, TimeUnit.SECONDS);
+        String json = jsonDump(dir.resolve("dump.json"));
+        assertTrue(!json.contains("\"container\": \"coroutines@" + threadName.substring("coroutine@".length()) + "\""),
+                "no container of co's own");
+        int thread = json.indexOf("\"name\": \"" + threadName + "\"");
+        assertTrue(thread >= 0, "the coroutine is in the dump");
+        int container = json.lastIndexOf("\"container\":", thread);
+        assertTrue(json.startsWith("\"container\": \"java.util.concurrent.ThreadPerTaskExecutor@", container),
+                () -> "listed in an executor: " + json.substring(container, json.indexOf('\n', container)));
+    }
+
+    private static String jsonDump(Path file) throws Exception {
+        SERVER.invoke(new ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpThreads",
+                new Object[] {file.toString(), "JSON"}, new String[] {String.class.getName(), String.class.getName()});
+        return Files.readString(file);
+    }
 }

@@ -147,6 +147,51 @@ public class SpawnBenchmark {
         }
     }
 
+    /**
+     * The same one-thread set-up as {@link #floorCreateStartRunOnOneThread}, with one virtual thread
+     * reused for every body instead of one made per body: it runs the body, parks, and is unparked
+     * for the next. What recycling finished coroutine threads would cost per coroutine (a park and
+     * an unpark: the stack frozen and thawed) against what making a new one costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(COUNT)
+    public void floorReuseParkedThreadOnOneThread() {
+        java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>(16);
+        Thread.Builder.OfVirtual builder = co.scheduler.internal.CarrierThreads.builder(queue::add);
+        AtomicInteger left = new AtomicInteger(COUNT);
+        Runnable[] next = new Runnable[1];
+        Runnable body = left::decrementAndGet;
+        Thread worker = builder.unstarted(() -> {
+            for (;;) {
+                Runnable r = next[0];
+                if (r == null) {
+                    return;
+                }
+                next[0] = null;
+                r.run();
+                java.util.concurrent.locks.LockSupport.park();
+            }
+        });
+        next[0] = body;
+        worker.start();
+        for (int i = 0; i < COUNT; i++) {
+            if (i > 0) {
+                next[0] = body;
+                java.util.concurrent.locks.LockSupport.unpark(worker);
+            }
+            for (Runnable r; (r = queue.poll()) != null;) {
+                r.run();
+            }
+        }
+        java.util.concurrent.locks.LockSupport.unpark(worker); // next[0] is null: it returns
+        for (Runnable r; (r = queue.poll()) != null;) {
+            r.run();
+        }
+        if (left.get() != 0 || worker.isAlive()) {
+            throw new IllegalStateException("not run: " + left.get());
+        }
+    }
+
     /** The same work on plain JDK virtual threads, no co at all: the baseline. */
     @Benchmark
     @OperationsPerInvocation(COUNT)

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Reads the affine schedulers' numbers and live coroutines from any thread. The counters are
@@ -53,6 +54,30 @@ final class AffineIntrospection {
     /** The scheduler's count of tasks run: the watchdog's sign of progress. Any thread. */
     static long resumes(AffineScheduler s) {
         return (long) RESUMES.getOpaque(s);
+    }
+
+    /**
+     * The threads of one scheduler's live coroutines, for its JDK thread container (a JDK thread
+     * dump, taken on any thread): copied on the scheduling thread as {@link #coroutines} does, or
+     * read racily when that thread does not answer within {@link #LIST_WAIT_MILLIS}.
+     */
+    static Stream<Thread> liveThreads(AffineScheduler s) {
+        List<Coroutine> list;
+        if (CoContext.current().scheduler() == s) {
+            list = s.live.snapshot(LIST_LIMIT);
+        } else {
+            CompletableFuture<List<Coroutine>> f = new CompletableFuture<>();
+            s.execute(() -> f.complete(s.live.snapshot(LIST_LIMIT)));
+            try {
+                list = f.get(LIST_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                list = s.live.snapshot(LIST_LIMIT); // stalled or stopped: it does not change its list
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                list = s.live.snapshot(LIST_LIMIT);
+            }
+        }
+        return list.stream().map(c -> c.thread).filter(t -> t != null && t.isAlive());
     }
 
     /** True while the scheduler is blocked waiting for work (see {@code AffineScheduler.sleeping}). */

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -106,13 +107,24 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
     /** Set by the runtime before {@link #start}; Thread.start publishes it to the loop. */
     private IoBackend backend;
     /**
-     * Creates and starts this scheduler's coroutines (see {@link #startHere}): a thread-per-task
-     * executor of virtual threads whose scheduler is this one. It is also their JDK thread
-     * container, so a JDK thread dump lists them, and its set of live threads is touched by this
-     * thread (and by a spawner with inheritable thread-locals, see {@link #go}); a plain
+     * Makes this scheduler's coroutine threads: virtual threads whose scheduler is this one, all
+     * named {@code coroutine@<this thread's name>}. Thread-safe.
+     */
+    private final ThreadFactory threads;
+    /**
+     * The JDK thread container of this scheduler's coroutines (see {@link CarrierThreads#container}):
+     * a JDK thread dump lists them under it, from {@link #live}, and it keeps no set of its own, so
+     * starting and ending a coroutine cost it nothing. Null where the JDK's internals do not allow
+     * it, or with system property {@code co.threadContainer=executor} (read when the runtime is
+     * made); then {@link #starter} starts them. Closed (deregistered) when the loop ends.
+     */
+    private final AutoCloseable container;
+    /**
+     * Where {@link #container} is unavailable: a thread-per-task executor, their container instead.
+     * It keeps a set of live threads, touched by this thread at every start and end; a plain
      * {@code Thread.start} would add every coroutine to the JDK's one process-wide set of virtual
      * threads, which all scheduling threads write to and which, measured, took over a third of a
-     * scheduler's time in a spawn benchmark.
+     * scheduler's time in a spawn benchmark. Null when {@link #container} is set.
      */
     private final ExecutorService starter;
     final AtomicLong sequence = new AtomicLong();
@@ -165,7 +177,15 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         // the coroutines this thread creates for other threads' go would inherit them.
         this.thread = Thread.ofPlatform().name(threadName).inheritInheritableThreadLocals(false).unstarted(this);
         this.live = new Coroutines(false, "coroutine@" + threadName);
-        this.starter = Executors.newThreadPerTaskExecutor(CarrierThreads.builder(this).name(live.threadName).factory());
+        this.threads = CarrierThreads.builder(this).name(live.threadName).factory();
+        if (CarrierThreads.containersAvailable() && !"executor".equals(System.getProperty("co.threadContainer"))) {
+            this.container = CarrierThreads.container("coroutines@" + threadName,
+                    () -> AffineIntrospection.liveThreads(this), () -> live.started() - live.finished());
+            this.starter = null;
+        } else {
+            this.container = null;
+            this.starter = Executors.newThreadPerTaskExecutor(threads);
+        }
         this.thread.setDaemon(true);
     }
 
@@ -241,12 +261,12 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             // Its coroutine must inherit them as a thread it starts would: made here, by the
             // spawner. Its first run queues behind the coroutines handed over before, so the
             // order holds.
-            Coroutine.startIn(starter, Coroutine.of(context, task, live, null));
+            startThread(Coroutine.of(context, task, live, null));
             return;
         }
         // Made by this scheduling thread, which has no inheritable thread-locals either; the
         // context class loader is carried over.
-        remote.offer(Coroutine.of(context, task, live, spawner.getContextClassLoader()));
+        remote.offerNode(Coroutine.of(context, task, live, spawner.getContextClassLoader()));
         wakeIfSleeping();
     }
 
@@ -277,7 +297,19 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
 
     /** Creates and starts a coroutine; on this scheduling thread (the loop or a coroutine) only. */
     private void startHere(long coroutineId, Runnable task) {
-        Coroutine.startIn(starter, Coroutine.of(new CoContext(runtime, this, coroutineId), task, live, null));
+        startThread(Coroutine.of(new CoContext(runtime, this, coroutineId), task, live, null));
+    }
+
+    /**
+     * Creates a coroutine's thread and starts it in this scheduler's container (its first run
+     * queues here). Any thread: a spawner with inheritable thread-locals calls it too.
+     */
+    private void startThread(Coroutine c) {
+        if (container != null) {
+            CarrierThreads.start(threads.newThread(c), container);
+        } else {
+            starter.execute(c);
+        }
     }
 
     /**
@@ -293,7 +325,7 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             return;
         }
         int before = local.size();
-        Coroutine.startIn(starter, c);
+        startThread(c);
         if (local.size() == before + 1) {
             local.pollLast().run();
         }
@@ -388,6 +420,13 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
             LOG.log(System.Logger.Level.ERROR, "co: scheduler " + id + " failed", t);
         } finally {
             backend.close();
+            if (container != null) {
+                try {
+                    container.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "co: scheduler " + id + "'s thread container", e);
+                }
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import co.api.Scheduler;
 import co.api.spi.CoContext;
 import co.api.spi.CoRuntime;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: {@link #run} links and unlinks this entry on the coroutine's own thread; on the
  * affine scheduler that is always the one scheduling thread that owns the list.
  */
-final class Coroutine implements Runnable {
+final class Coroutine extends MpscQueue.Node<Runnable> implements Runnable {
 
     final CoContext context;
     private final Runnable task;
@@ -37,6 +36,8 @@ final class Coroutine implements Runnable {
     Coroutine next;
 
     private Coroutine(CoContext context, Runnable task, Coroutines list, ClassLoader loader) {
+        super(null);
+        value = this; // its own node in a scheduler's remote queue
         this.context = context;
         this.task = task;
         this.list = list;
@@ -109,18 +110,7 @@ final class Coroutine implements Runnable {
     }
 
     /**
-     * Creates and starts a coroutine thread with {@code starter}, whose thread factory must name it
-     * after the coroutine's list ({@code Coroutines.threadName}).
-     *
-     * @param starter creates and starts the (virtual) thread
-     * @param coroutine the coroutine, made by {@link #of}
-     */
-    static void startIn(Executor starter, Coroutine coroutine) {
-        starter.execute(coroutine);
-    }
-
-    /**
-     * A coroutine not yet started (for {@link #startIn}).
+     * A coroutine not yet started, for its scheduler to start.
      *
      * @param context the coroutine's context
      * @param task the body
@@ -136,7 +126,7 @@ final class Coroutine implements Runnable {
     @Override
     public void run() {
         // Set here, by the thread itself before any user code, rather than by its starter: a
-        // thread-per-task executor starts the thread it creates at once.
+        // starter starts the thread it creates at once.
         Thread me = Thread.currentThread();
         me.setUncaughtExceptionHandler(context);
         if (loader != null) {

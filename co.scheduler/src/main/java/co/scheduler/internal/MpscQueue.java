@@ -18,16 +18,20 @@ final class MpscQueue<E> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TAIL = l.findVarHandle(MpscQueue.class, "tail", Node.class);
-            NEXT = l.findVarHandle(Node.class, "next", Node.class);
+            NEXT = l.findVarHandle(Node.class, "link", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    static final class Node<E> {
+    /**
+     * A queue node. An element may be its own node (a subclass whose {@code value} is itself, see
+     * {@link #offerNode}): one object less per offer.
+     */
+    static class Node<E> {
         E value;
         @SuppressWarnings("unused") // accessed through NEXT
-        Node<E> next;
+        private Node<E> link;
 
         Node(E value) {
             this.value = value;
@@ -51,9 +55,19 @@ final class MpscQueue<E> {
      *
      * @param e the element, not null
      */
-    @SuppressWarnings("unchecked")
     void offer(E e) {
-        Node<E> n = new Node<>(e);
+        offerNode(new Node<>(e));
+    }
+
+    /**
+     * Adds a node made by the caller, whose {@code value} is the element (an element that is its
+     * own node); any thread, never blocks. A node is offered once: the queue keeps a reference to
+     * it until the consumer has taken the next one.
+     *
+     * @param n the node, its value set
+     */
+    @SuppressWarnings("unchecked")
+    void offerNode(Node<E> n) {
         // getAndSet orders the node's construction (value) before it becomes reachable from tail.
         Node<E> prev = (Node<E>) TAIL.getAndSet(this, n);
         // Release: the consumer's acquire read of next then sees n.value.
