@@ -38,11 +38,19 @@ import java.util.concurrent.locks.LockSupport;
  *       plain thread's wait never depends on a free carrier of the JDK's scheduler.</li>
  * </ul>
  *
- * <p>A channel found readable with nobody waiting keeps its read interest for one more selection,
- * which the poller makes after yielding: its reader was usually just woken and is about to read
- * or wait again, and dropping the interest at once cost two {@code epoll_ctl} calls per request.
- * Still unwatched then, the interest is dropped, so a channel nobody reads never keeps the poller
- * selecting.
+ * <p>A waiter wakes the selector (a system call, and a selection the poller would not otherwise
+ * make) only when it must: while the poller selects and the selector does not already watch the
+ * channel for the waiter's operations. A watched channel's readiness wakes the poller anyway, and
+ * the poller takes new waiters after each selection, before it handles what is ready; so in a
+ * busy server, whose channels keep their interest from wait to wait, waiting costs no system call
+ * of co's.
+ *
+ * <p>A channel found readable with nobody waiting keeps its read interest while the reader the
+ * poller last woke for it has not run yet (a bounded number of selections), then for one more
+ * selection, which the poller makes after yielding: its reader is usually about to read or wait
+ * again, and dropping the interest at once cost two {@code epoll_ctl} calls (and now a wake-up)
+ * per request. Still unwatched then, the interest is dropped, so a channel nobody reads never
+ * keeps the poller selecting.
  *
  * <p>Thread-safe: {@link #await} from any thread. The selector, its keys and their attachments are
  * touched only by the poller thread; a waiter's state moves out of WAITING exactly once, by CAS.
@@ -77,6 +85,12 @@ final class SharedPoller implements Poller, Runnable {
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
     /** Selections that keep a read interest for a woken reader that has not run yet, at most. */
     private static final int MAX_KEPT_FOR_WOKEN = 16;
+    /**
+     * How long after waking a reader the poller keeps the channel's read interest, whatever it
+     * finds: the woken reader may have run but not read yet (on another carrier). A channel
+     * nobody reads costs at most this much selecting, with a yield between selections.
+     */
+    private static final long KEEP_AFTER_WAKE_NANOS = 1_000_000;
 
     /**
      * The two pollers, each made on its first wait; null until then. Volatile for the lock-free
@@ -184,6 +198,8 @@ final class SharedPoller implements Poller, Runnable {
         ReadinessWaiter woken;
         /** Selections since then that kept the interest for {@link #woken} (bounded). */
         int keptForWoken;
+        /** {@link System#nanoTime()} when the poller last woke a reader of this channel. */
+        long wokenAt;
     }
 
     /**
@@ -460,11 +476,14 @@ final class SharedPoller implements Poller, Runnable {
                 in.unwatchedRead = false;
                 in.woken = live;
                 in.keptForWoken = 0;
-            } else if (in.woken != null && in.keptForWoken < MAX_KEPT_FOR_WOKEN && in.woken.wokenNotResumed()) {
-                // Its reader was woken and has not run yet (no free carrier, or not scheduled
-                // yet): the readiness is its own. Keep the interest; select again after yielding
-                // (a bounded number of times: a reader that cannot get a carrier for long must
-                // not keep the poller selecting).
+                in.wokenAt = System.nanoTime();
+            } else if (in.woken != null
+                    && ((in.keptForWoken < MAX_KEPT_FOR_WOKEN && in.woken.wokenNotResumed())
+                        || System.nanoTime() - in.wokenAt < KEEP_AFTER_WAKE_NANOS)) {
+                // Its reader was woken a moment ago, or has not run yet (no free carrier): the
+                // readiness is most likely its own. Keep the interest; select again after
+                // yielding (bounded: a reader that cannot get a carrier for long, or a channel
+                // nobody reads, must not keep the poller selecting).
                 in.keptForWoken++;
                 unwatched = true;
             } else if (!in.unwatchedRead) {
