@@ -46,8 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * of co's.
  *
  * <p>A channel found readable with nobody waiting keeps its read interest while the reader the
- * poller last woke for it has not run yet (a bounded number of selections), then for one more
- * selection, which the poller makes after yielding: its reader is usually about to read or wait
+ * poller last woke for it has not run yet (a bounded number of selections) or was woken less than
+ * a millisecond ago, then for one more selection, which the poller makes after yielding: its reader is usually about to read or wait
  * again, and dropping the interest at once cost two {@code epoll_ctl} calls (and now a wake-up)
  * per request. Still unwatched then, the interest is dropped, so a channel nobody reads never
  * keeps the poller selecting.
