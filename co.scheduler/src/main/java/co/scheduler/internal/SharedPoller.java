@@ -14,7 +14,7 @@ import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -38,11 +38,19 @@ import java.util.concurrent.locks.LockSupport;
  *       plain thread's wait never depends on a free carrier of the JDK's scheduler.</li>
  * </ul>
  *
- * <p>A channel found readable with nobody waiting keeps its read interest for one more selection,
- * which the poller makes after yielding: its reader was usually just woken and is about to read
- * or wait again, and dropping the interest at once cost two {@code epoll_ctl} calls per request.
- * Still unwatched then, the interest is dropped, so a channel nobody reads never keeps the poller
- * selecting.
+ * <p>A waiter wakes the selector (a system call, and a selection the poller would not otherwise
+ * make) only when it must: while the poller selects and the selector does not already watch the
+ * channel for the waiter's operations. A watched channel's readiness wakes the poller anyway, and
+ * the poller takes new waiters after each selection, before it handles what is ready; so in a
+ * busy server, whose channels keep their interest from wait to wait, waiting costs no system call
+ * of co's.
+ *
+ * <p>A channel found readable with nobody waiting keeps its read interest while the reader the
+ * poller last woke for it has not run yet (a bounded number of selections) or was woken less than
+ * a millisecond ago, then for one more selection, which the poller makes after yielding: its reader is usually about to read or wait
+ * again, and dropping the interest at once cost two {@code epoll_ctl} calls (and now a wake-up)
+ * per request. Still unwatched then, the interest is dropped, so a channel nobody reads never
+ * keeps the poller selecting.
  *
  * <p>Thread-safe: {@link #await} from any thread. The selector, its keys and their attachments are
  * touched only by the poller thread; a waiter's state moves out of WAITING exactly once, by CAS.
@@ -51,10 +59,13 @@ final class SharedPoller implements Poller, Runnable {
 
     private static final System.Logger LOG = System.getLogger("co");
     private static final VarHandle STATE;
+    private static final VarHandle PENDING;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(ReadinessWaiter.class, "state", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(ReadinessWaiter.class, "state", int.class);
+            PENDING = l.findVarHandle(SharedPoller.class, "pending", ReadinessWaiter.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,7 +80,17 @@ final class SharedPoller implements Poller, Runnable {
     private static final int WAITING = 0;
     private static final int READY = 1;
     private static final int GONE = 2;
+    /** Its thread has returned from the wait (after READY or GONE): see {@link Interest#woken}. */
+    private static final int RESUMED = 3;
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    /** Selections that keep a read interest for a woken reader that has not run yet, at most. */
+    private static final int MAX_KEPT_FOR_WOKEN = 16;
+    /**
+     * How long after waking a reader the poller keeps the channel's read interest, whatever it
+     * finds: the woken reader may have run but not read yet (on another carrier). A channel
+     * nobody reads costs at most this much selecting, with a yield between selections.
+     */
+    private static final long KEEP_AFTER_WAKE_NANOS = 1_000_000;
 
     /**
      * The two pollers, each made on its first wait; null until then. Volatile for the lock-free
@@ -84,7 +105,7 @@ final class SharedPoller implements Poller, Runnable {
     }
 
     /** Returns the poller for waiters of the calling thread's kind, making it on first use. */
-    private static SharedPoller forCaller() {
+    static SharedPoller forCaller() {
         boolean v = callerIsVirtual();
         SharedPoller p = v ? virtual : platform;
         if (p != null) {
@@ -143,6 +164,7 @@ final class SharedPoller implements Poller, Runnable {
         final int ops;
         @SuppressWarnings("unused") // accessed through STATE
         volatile int state;
+        /** The next waiter in {@link #pending}, then in its channel's list (poller thread). */
         ReadinessWaiter next;
 
         ReadinessWaiter(Thread thread, SelectableChannel channel, int ops) {
@@ -154,6 +176,17 @@ final class SharedPoller implements Poller, Runnable {
         boolean settle(int to) {
             return STATE.compareAndSet(this, WAITING, to);
         }
+
+        /** Notes that the thread returns from its wait, having been woken; returns true. */
+        boolean resumed() {
+            STATE.setRelease(this, RESUMED);
+            return true;
+        }
+
+        /** Whether the poller woke this waiter and its thread has not run since. */
+        boolean wokenNotResumed() {
+            return (int) STATE.getAcquire(this) == READY;
+        }
     }
 
     private static final class Interest {
@@ -161,6 +194,12 @@ final class SharedPoller implements Poller, Runnable {
         ReadinessWaiter writers;
         /** The last selection that found the channel readable found no reader waiting. */
         boolean unwatchedRead;
+        /** A reader the poller last woke for this channel, or null. */
+        ReadinessWaiter woken;
+        /** Selections since then that kept the interest for {@link #woken} (bounded). */
+        int keptForWoken;
+        /** {@link System#nanoTime()} when the poller last woke a reader of this channel. */
+        long wokenAt;
     }
 
     /**
@@ -171,11 +210,19 @@ final class SharedPoller implements Poller, Runnable {
 
     private final Selector selector;
     /**
-     * True while the poller thread selects (or is about to): only then does a new waiter wake the
-     * selector. While the poller runs it takes new waiters before its next selection unasked.
+     * True while the poller thread selects (or is about to), until it takes the new waiters after
+     * the selection: only then may a new waiter need to wake the selector. While the poller runs
+     * it takes new waiters before its next selection unasked.
      */
     private volatile boolean idle;
-    private final ConcurrentLinkedQueue<ReadinessWaiter> pending = new ConcurrentLinkedQueue<>();
+    /**
+     * The waiters not yet taken by the poller thread: a stack linked through
+     * {@link ReadinessWaiter#next}, pushed by CAS and taken whole (no queue node per wait).
+     */
+    @SuppressWarnings("unused") // accessed through PENDING
+    private volatile ReadinessWaiter pending;
+    /** How often a waiter woke the selector (tests: a watched channel's waiter must not). */
+    static final LongAdder WAKEUPS = new LongAdder();
 
     private SharedPoller(boolean virtual) {
         try {
@@ -222,11 +269,22 @@ final class SharedPoller implements Poller, Runnable {
         if (channel.isBlocking()) {
             throw new IllegalBlockingModeException();
         }
-        CoContext ctx = CoContext.current();
         ReadinessWaiter w = new ReadinessWaiter(Thread.currentThread(), channel, ops);
-        pending.add(w);
-        if (idle) {
-            selector.wakeup();      // else the poller is running and takes w before it selects
+        ReadinessWaiter head;
+        do {
+            head = pending;
+            w.next = head;
+        } while (!PENDING.weakCompareAndSet(this, head, w));
+        // Dekker with run(): w is pushed, then idle read; the poller sets idle, then reads pending.
+        // Not idle: the poller runs and takes w before it selects again. Idle, but the selector
+        // already watches the channel for these operations: readiness wakes the poller, which takes
+        // w before it looks at what is ready (see run), so w needs no wake-up system call of its
+        // own. The poller narrows an interest only after a selection, with idle false, and then
+        // takes every waiter pushed before it set idle false; so an interest seen here stays
+        // until the poller has seen w.
+        if (idle && !watched(channel, ops)) {
+            WAKEUPS.increment();
+            selector.wakeup();
         }
         Deadline deadline = Deadline.after(timeoutMs);
         for (;;) {
@@ -236,30 +294,48 @@ final class SharedPoller implements Poller, Runnable {
                 long left = deadline.remainingNanos();
                 if (left == 0) {
                     if (w.settle(GONE)) {
-                        ctx.setTimedOut();
+                        CoContext.current().setTimedOut();
                         return false;
                     }
-                    return true; // readiness won the race
+                    return w.resumed(); // readiness won the race
                 }
                 LockSupport.parkNanos(this, left);
             }
             if ((int) STATE.getVolatile(w) != WAITING) {
-                return true;
+                return w.resumed();
             }
             if (Thread.currentThread().isInterrupted()) {
                 if (w.settle(GONE)) {
-                    ctx.setError(Errno.EINTR);
+                    CoContext.current().setError(Errno.EINTR);
                     return false;
                 }
-                return true;
+                return w.resumed();
             }
             if (!deadline.expired()) {
                 // Woken by an unpark that was not ours (a socket closed by another thread): the
                 // caller retries and sees why. A platform thread's rare spurious wake-up lands here
                 // too, and costs one retry. Either way this waiter leaves.
                 w.settle(GONE);
-                return true;
+                return w.resumed();
             }
+        }
+    }
+
+    /** Whether the poller thread selects or is about to (tests). */
+    boolean isIdle() {
+        return idle;
+    }
+
+    /** Whether the selector watches {@code channel} for all of {@code ops} (any thread). */
+    private boolean watched(SelectableChannel channel, int ops) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null) {
+            return false;
+        }
+        try {
+            return (key.interestOps() & ops) == ops;
+        } catch (CancelledKeyException e) {
+            return false;
         }
     }
 
@@ -291,19 +367,15 @@ final class SharedPoller implements Poller, Runnable {
     public void run() {
         for (;;) {
             try {
-                ReadinessWaiter w;
-                while ((w = pending.poll()) != null) {
-                    register(w);
-                }
-                // Dekker with await: a waiter adds itself, then reads idle; this thread sets
-                // idle, then reads the queue. One of the two sees the other.
+                // Dekker with await: a waiter pushes itself, then reads idle; this thread sets
+                // idle, then reads pending. One of the two sees the other.
                 idle = true;
-                if (pending.isEmpty()) {
+                if ((ReadinessWaiter) PENDING.getVolatile(this) == null) {
                     selector.select(this::onReady);
                 } else {
                     selector.selectNow(this::onReady);
                 }
-                idle = false;
+                takePending();                  // nothing was ready (else onReady took them)
                 if (unwatched) {
                     unwatched = false;
                     Thread.yield();
@@ -311,6 +383,25 @@ final class SharedPoller implements Poller, Runnable {
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "co: shared poller", t);
             }
+        }
+    }
+
+    /**
+     * Ends the idle phase and registers every waiter pushed so far: after each selection, before
+     * the poller looks at what it found, so a waiter that did not wake the selector because its
+     * channel was watched (see {@link #await}) is among the channel's waiters when its readiness is
+     * handled. Poller thread only.
+     */
+    private void takePending() {
+        if (!idle) {
+            return;
+        }
+        idle = false;
+        ReadinessWaiter w = (ReadinessWaiter) PENDING.getAndSet(this, null);
+        while (w != null) {
+            ReadinessWaiter next = w.next;
+            register(w);
+            w = next;
         }
     }
 
@@ -370,6 +461,7 @@ final class SharedPoller implements Poller, Runnable {
     }
 
     private void onReady(SelectionKey key) {
+        takePending();
         Interest in = (Interest) key.attachment();
         int ready;
         try {
@@ -382,7 +474,20 @@ final class SharedPoller implements Poller, Runnable {
             ReadinessWaiter live = prune(in.readers);
             if (live != null) {
                 in.unwatchedRead = false;
+                in.woken = live;
+                in.keptForWoken = 0;
+                in.wokenAt = System.nanoTime();
+            } else if (in.woken != null
+                    && ((in.keptForWoken < MAX_KEPT_FOR_WOKEN && in.woken.wokenNotResumed())
+                        || System.nanoTime() - in.wokenAt < KEEP_AFTER_WAKE_NANOS)) {
+                // Its reader was woken a moment ago, or has not run yet (no free carrier): the
+                // readiness is most likely its own. Keep the interest; select again after
+                // yielding (bounded: a reader that cannot get a carrier for long, or a channel
+                // nobody reads, must not keep the poller selecting).
+                in.keptForWoken++;
+                unwatched = true;
             } else if (!in.unwatchedRead) {
+                in.woken = null;
                 // Readable with no reader: usually the reader was just woken and has not read yet,
                 // or is about to wait again. Dropping the interest now would cost two epoll_ctl
                 // calls (drop, then re-add at its next wait) per request; keeping it a little
