@@ -28,7 +28,7 @@
 # co-virtual-base is the same from another build's jar, BASE_JAR (before/after comparisons).
 # A co server may carry co properties after '@', each KEY=VALUE becoming -Dco.KEY=VALUE, so that
 # variants run side by side in one rotation: co-epoll@spin_us=0, co-uring@uring.setup=coop.
-# Environment: N1 / N16 requests per measured run (default 150000 / 1500000), W1 / W16 warm-up
+# Environment: CLIENTS connections (default 50), N1 / N16 requests per measured run (default 150000 / 1500000), W1 / W16 warm-up
 # requests (default 60000 / 600000), WARM warm-up passes of W1 then W16 each (default 3: a JVM
 # server's JIT recompiles when the traffic switches between the two shapes, and with fewer passes
 # its compiler threads still ran in the measured window, see OUTDIR/threads.tsv), JAVA, JVM_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC").
@@ -72,7 +72,7 @@ JAVA=${JAVA:-java}
 JVM_OPTS=${JVM_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 OUT=${OUT:-$ROOT/benchmarks/target/resp-$(date -u +%Y%m%dT%H%M%S)}
 PORT=${PORT:-6390}
-CLIENTS=50
+CLIENTS=${CLIENTS:-50}
 
 for tool in redis-server redis-benchmark redis-cli go taskset python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y redis-server redis-tools golang-go util-linux python3" >&2; exit 1; }
