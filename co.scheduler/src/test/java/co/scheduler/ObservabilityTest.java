@@ -348,18 +348,7 @@ class ObservabilityTest {
     @Test
     void theJdkThreadDumpNamesEachCoroutinesScheduler(@TempDir Path dir) throws Exception {
         CoRuntime rt = runtime("affine", 2);
-        CountDownLatch release = new CountDownLatch(1);
-        cleanups.add(release::countDown);
-        CompletableFuture<String> name = new CompletableFuture<>();
-        rt.schedulers().get(1).go(() -> {
-            name.complete(Thread.currentThread().getName());
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        String expected = name.get(20, TimeUnit.SECONDS);
+        String expected = parkedCoroutine(rt.schedulers().get(1), new CountDownLatch(1));
         assertTrue(expected.startsWith("coroutine@") && expected.endsWith("-scheduler-1"), expected);
         // What jcmd <pid> Thread.dump_to_file writes.
         Path file = dir.resolve("threads.txt");
@@ -381,17 +370,7 @@ class ObservabilityTest {
                 () -> "java.lang is opened to co here: " + co.scheduler.internal.CarrierThreads.containerUnavailabilityCause());
         CoRuntime rt = runtime("affine", 2);
         CountDownLatch release = new CountDownLatch(1);
-        cleanups.add(release::countDown);
-        CompletableFuture<String> name = new CompletableFuture<>();
-        rt.schedulers().get(1).go(() -> {
-            name.complete(Thread.currentThread().getName());
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        String threadName = name.get(20, TimeUnit.SECONDS);
+        String threadName = parkedCoroutine(rt.schedulers().get(1), release);
         String container = "\"container\": \"coroutines@" + threadName.substring("coroutine@".length()) + "\"";
         String json = jsonDump(dir.resolve("before.json"));
         int at = json.indexOf(container);
@@ -418,18 +397,7 @@ class ObservabilityTest {
         } finally {
             System.clearProperty("co.threadContainer");
         }
-        CountDownLatch release = new CountDownLatch(1);
-        cleanups.add(release::countDown);
-        CompletableFuture<String> name = new CompletableFuture<>();
-        rt.go(() -> {
-            name.complete(Thread.currentThread().getName());
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        String threadName = name.get(20, TimeUnit.SECONDS);
+        String threadName = parkedCoroutine(rt.schedulers().get(0), new CountDownLatch(1));
         String json = jsonDump(dir.resolve("dump.json"));
         assertTrue(!json.contains("\"container\": \"coroutines@" + threadName.substring("coroutine@".length()) + "\""),
                 "no container of co's own");
@@ -438,6 +406,24 @@ class ObservabilityTest {
         int container = json.lastIndexOf("\"container\":", thread);
         assertTrue(json.startsWith("\"container\": \"java.util.concurrent.ThreadPerTaskExecutor@", container),
                 () -> "listed in an executor: " + json.substring(container, json.indexOf('\n', container)));
+    }
+
+    /**
+     * Starts on {@code s} a coroutine that parks until {@code release} is counted down (also done
+     * after the test), and returns its thread's name once it runs.
+     */
+    private String parkedCoroutine(Scheduler s, CountDownLatch release) throws Exception {
+        cleanups.add(release::countDown);
+        CompletableFuture<String> name = new CompletableFuture<>();
+        s.go(() -> {
+            name.complete(Thread.currentThread().getName());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return name.get(20, TimeUnit.SECONDS);
     }
 
     private static String jsonDump(Path file) throws Exception {

@@ -105,6 +105,8 @@ public final class CarrierThreads {
                 make = null;
                 start = null;
                 cause = t;
+                System.getLogger("co").log(System.Logger.Level.DEBUG,
+                        "co: no thread container of co's own on this JDK; schedulers use thread-per-task executors", t);
             }
         }
         NEW_CONTAINER = make;
