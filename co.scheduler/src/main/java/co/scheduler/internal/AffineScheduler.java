@@ -419,12 +419,15 @@ final class AffineScheduler implements Scheduler, Executor, IoHost, Runnable {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "co: scheduler " + id + " failed", t);
         } finally {
-            backend.close();
-            if (container != null) {
-                try {
-                    container.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "co: scheduler " + id + "'s thread container", e);
+            try {
+                backend.close();
+            } finally {
+                if (container != null) {
+                    try {
+                        container.close();
+                    } catch (Exception e) {
+                        LOG.log(System.Logger.Level.WARNING, "co: scheduler " + id + "'s thread container", e);
+                    }
                 }
             }
         }

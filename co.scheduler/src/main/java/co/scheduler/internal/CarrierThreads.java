@@ -131,8 +131,12 @@ public final class CarrierThreads {
             }
             try {
                 return l.defineClass(bytes);
-            } catch (LinkageError raced) {
-                return l.findClass("java.lang.CoThreadContainer"); // defined by another copy meanwhile
+            } catch (LinkageError e) {
+                try {
+                    return l.findClass("java.lang.CoThreadContainer"); // defined by another copy meanwhile
+                } catch (ClassNotFoundException notRaced) {
+                    throw e; // the JDK refused the class itself: that is the cause to report
+                }
             }
         }
     }

@@ -294,6 +294,7 @@ final class SharedPoller implements Poller, Runnable {
                 long left = deadline.remainingNanos();
                 if (left == 0) {
                     if (w.settle(GONE)) {
+                        left();
                         CoContext.current().setTimedOut();
                         return false;
                     }
@@ -306,6 +307,7 @@ final class SharedPoller implements Poller, Runnable {
             }
             if (Thread.currentThread().isInterrupted()) {
                 if (w.settle(GONE)) {
+                    left();
                     CoContext.current().setError(Errno.EINTR);
                     return false;
                 }
@@ -315,9 +317,24 @@ final class SharedPoller implements Poller, Runnable {
                 // Woken by an unpark that was not ours (a socket closed by another thread): the
                 // caller retries and sees why. A platform thread's rare spurious wake-up lands here
                 // too, and costs one retry. Either way this waiter leaves.
-                w.settle(GONE);
+                if (w.settle(GONE)) {
+                    left();
+                }
                 return w.resumed();
             }
+        }
+    }
+
+    /**
+     * A waiter gave up (timeout, interrupt, a foreign unpark). If it may still be on the pending
+     * stack of an idle poller (it skipped the wake-up because its channel was watched), wake the
+     * poller so that it drops it: else, on a quiet poller, every timed-out wait on a watched
+     * channel would leave its waiter, and through it its thread and channel, on the stack until
+     * some channel became ready.
+     */
+    private void left() {
+        if (idle && (ReadinessWaiter) PENDING.getVolatile(this) != null) {
+            selector.wakeup();
         }
     }
 
