@@ -62,22 +62,39 @@ final class AffineIntrospection {
      * read racily when that thread does not answer within {@link #LIST_WAIT_MILLIS}.
      */
     static Stream<Thread> liveThreads(AffineScheduler s) {
-        List<Coroutine> list;
-        if (CoContext.current().scheduler() == s) {
-            list = s.live.snapshot(LIST_LIMIT);
+        CompletableFuture<List<Coroutine>> copy = requestCopy(s, CoContext.current().scheduler() == s);
+        return awaitCopy(s, copy, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIST_WAIT_MILLIS)).stream()
+                .map(c -> c.thread).filter(t -> t != null && t.isAlive());
+    }
+
+    /**
+     * Asks {@code s} to copy its live-coroutine list on its own thread; copies it at once when
+     * {@code readHere} (the caller runs on that thread, or the scheduler is stopped and runs no task).
+     */
+    private static CompletableFuture<List<Coroutine>> requestCopy(AffineScheduler s, boolean readHere) {
+        CompletableFuture<List<Coroutine>> f = new CompletableFuture<>();
+        if (readHere) {
+            f.complete(s.live.snapshot(LIST_LIMIT));
         } else {
-            CompletableFuture<List<Coroutine>> f = new CompletableFuture<>();
             s.execute(() -> f.complete(s.live.snapshot(LIST_LIMIT)));
-            try {
-                list = f.get(LIST_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                list = s.live.snapshot(LIST_LIMIT); // stalled or stopped: it does not change its list
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                list = s.live.snapshot(LIST_LIMIT);
-            }
         }
-        return list.stream().map(c -> c.thread).filter(t -> t != null && t.isAlive());
+        return f;
+    }
+
+    /**
+     * The copy {@link #requestCopy} asked for, or, when {@code s} has not made it by
+     * {@code deadline} ({@link System#nanoTime()}), a racy read: a stalled thread does not change
+     * its list.
+     */
+    private static List<Coroutine> awaitCopy(AffineScheduler s, CompletableFuture<List<Coroutine>> copy, long deadline) {
+        try {
+            return copy.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return s.live.snapshot(LIST_LIMIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return s.live.snapshot(LIST_LIMIT);
+        }
     }
 
     /** True while the scheduler is blocked waiting for work (see {@code AffineScheduler.sleeping}). */
@@ -131,28 +148,13 @@ final class AffineIntrospection {
         List<CompletableFuture<List<Coroutine>>> copies = new ArrayList<>(schedulers.length);
         CoContext self = CoContext.current();
         for (AffineScheduler s : schedulers) {
-            CompletableFuture<List<Coroutine>> f = new CompletableFuture<>();
-            if (self.scheduler() == s || stopped) {
-                // On this very thread the list is ours to read; a stopped scheduler runs no task.
-                f.complete(s.live.snapshot(LIST_LIMIT));
-            } else {
-                s.execute(() -> f.complete(s.live.snapshot(LIST_LIMIT)));
-            }
-            copies.add(f);
+            copies.add(requestCopy(s, self.scheduler() == s || stopped));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIST_WAIT_MILLIS);
         List<CoroutineInfo> out = new ArrayList<>();
         for (int i = 0; i < schedulers.length; i++) {
             AffineScheduler s = schedulers[i];
-            List<Coroutine> list;
-            try {
-                list = copies.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                list = s.live.snapshot(LIST_LIMIT); // stalled: it does not change its list meanwhile
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                list = s.live.snapshot(LIST_LIMIT);
-            }
+            List<Coroutine> list = awaitCopy(s, copies.get(i), deadline);
             List<CoroutineInfo> part = new ArrayList<>(list.size());
             for (Coroutine c : list) {
                 CoroutineInfo info = Introspection.describe(c, s.id());
