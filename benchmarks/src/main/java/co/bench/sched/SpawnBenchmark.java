@@ -134,14 +134,10 @@ public class SpawnBenchmark {
         for (int i = 0; i < COUNT; i++) {
             builder.unstarted(body).start();
             if ((i & 1023) == 1023) {
-                for (Runnable r; (r = queue.poll()) != null;) {
-                    r.run();
-                }
+                runAll(queue);
             }
         }
-        for (Runnable r; (r = queue.poll()) != null;) {
-            r.run();
-        }
+        runAll(queue);
         if (left.get() != 0) {
             throw new IllegalStateException("not run: " + left.get());
         }
@@ -179,16 +175,19 @@ public class SpawnBenchmark {
                 next[0] = body;
                 java.util.concurrent.locks.LockSupport.unpark(worker);
             }
-            for (Runnable r; (r = queue.poll()) != null;) {
-                r.run();
-            }
+            runAll(queue);
         }
         java.util.concurrent.locks.LockSupport.unpark(worker); // next[0] is null: it returns
-        for (Runnable r; (r = queue.poll()) != null;) {
-            r.run();
-        }
+        runAll(queue);
         if (left.get() != 0 || worker.isAlive()) {
             throw new IllegalStateException("not run: " + left.get());
+        }
+    }
+
+    /** Runs what the one-thread floors' scheduler queue holds, including what running it queues. */
+    private static void runAll(java.util.ArrayDeque<Runnable> queue) {
+        for (Runnable r; (r = queue.poll()) != null;) {
+            r.run();
         }
     }
 

@@ -293,8 +293,7 @@ final class SharedPoller implements Poller, Runnable {
             } else {
                 long left = deadline.remainingNanos();
                 if (left == 0) {
-                    if (w.settle(GONE)) {
-                        left();
+                    if (giveUp(w)) {
                         CoContext.current().setTimedOut();
                         return false;
                     }
@@ -306,8 +305,7 @@ final class SharedPoller implements Poller, Runnable {
                 return w.resumed();
             }
             if (Thread.currentThread().isInterrupted()) {
-                if (w.settle(GONE)) {
-                    left();
+                if (giveUp(w)) {
                     CoContext.current().setError(Errno.EINTR);
                     return false;
                 }
@@ -317,25 +315,29 @@ final class SharedPoller implements Poller, Runnable {
                 // Woken by an unpark that was not ours (a socket closed by another thread): the
                 // caller retries and sees why. A platform thread's rare spurious wake-up lands here
                 // too, and costs one retry. Either way this waiter leaves.
-                if (w.settle(GONE)) {
-                    left();
-                }
+                giveUp(w);
                 return w.resumed();
             }
         }
     }
 
     /**
-     * A waiter gave up (timeout, interrupt, a foreign unpark). If it may still be on the pending
-     * stack of an idle poller (it skipped the wake-up because its channel was watched), wake the
-     * poller so that it drops it: else, on a quiet poller, every timed-out wait on a watched
-     * channel would leave its waiter, and through it its thread and channel, on the stack until
-     * some channel became ready.
+     * The waiter gives up (timeout, interrupt, a foreign unpark), unless readiness settled it
+     * first. If it may still be on the pending stack of an idle poller (it skipped the wake-up
+     * because its channel was watched), the poller is woken so that it drops it: else, on a quiet
+     * poller, every timed-out wait on a watched channel would leave its waiter, and through it its
+     * thread and channel, on the stack until some channel became ready.
+     *
+     * @return true if it gave up; false if it was already woken
      */
-    private void left() {
+    private boolean giveUp(ReadinessWaiter w) {
+        if (!w.settle(GONE)) {
+            return false;
+        }
         if (idle && (ReadinessWaiter) PENDING.getVolatile(this) != null) {
             selector.wakeup();
         }
+        return true;
     }
 
     /** Whether the poller thread selects or is about to (tests). */
